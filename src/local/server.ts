@@ -1,0 +1,105 @@
+// The local stack: one HTTP server on 127.0.0.1 that speaks every AWS protocol ddbs-test uses and
+// routes each request to its service. All state lives in the returned instance.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createDynamoDbService } from './dynamodb/index.ts';
+import { createLambdaService } from './lambda/index.ts';
+import { createLogsService } from './logs/index.ts';
+import { createIamService } from './iam/index.ts';
+import { createEsmService } from './esm/index.ts';
+import { routeRequest } from './router.ts';
+import { LOCAL_ACCOUNT_ID, type StackContext } from './context.ts';
+import type { StackRequest, StackResponse } from './http.ts';
+import { LocalStackError } from '../errors.ts';
+
+export interface LocalStackOptions {
+  /** 0 picks a free port. */
+  port: number;
+  region?: string;
+  /** Diagnostics sink; default: silent. */
+  log?: (line: string) => void;
+  /** Passed to the ESM poller so tests can speed it up. */
+  esm?: { pollIntervalMs?: number };
+}
+
+export interface LocalStack {
+  url: string;
+  port: number;
+  /** PID of the DynamoDB Local JVM (so supervisors can make sure it is gone). */
+  jvmPid: number | undefined;
+  close(): Promise<void>;
+}
+
+/** Starts a local stack and resolves once every service is ready to answer. */
+export async function createLocalStack(opts: LocalStackOptions): Promise<LocalStack> {
+  let baseUrl = '';
+  const ctx: StackContext = {
+    region: opts.region ?? 'us-east-1',
+    accountId: LOCAL_ACCOUNT_ID,
+    url: () => baseUrl,
+    clock: { now: () => Date.now() },
+    log: opts.log ?? (() => {}),
+  };
+  const dynamodb = await createDynamoDbService(ctx);
+  const logs = createLogsService(ctx);
+  const lambda = createLambdaService(ctx, { logs: logs.store });
+  const esm = createEsmService(ctx, { lambda: lambda.invoker, dynamodb: dynamodb.backend, pollIntervalMs: opts.esm?.pollIntervalMs });
+  const iam = createIamService(ctx);
+  const services = { dynamodb: dynamodb.handle, lambda: lambda.handle, esm: esm.handle, logs: logs.handle, iam: iam.handleIam, sts: iam.handleSts };
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
+      const request: StackRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers, body: Buffer.concat(chunks) };
+      routeRequest(request, services)
+        .catch((err: unknown): StackResponse => {
+          ctx.log(`internal error: ${err instanceof Error ? err.stack : String(err)}`);
+          return { status: 500, headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'InternalFailure' }, body: JSON.stringify({ __type: 'InternalFailure', message: String(err) }) };
+        })
+        .then((r) => {
+          const body = r.body ?? '';
+          res.writeHead(r.status, { 'x-amzn-requestid': crypto.randomUUID(), ...r.headers, 'content-length': Buffer.byteLength(body) });
+          res.end(body);
+        });
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(opts.port, '127.0.0.1', () => resolve());
+    });
+  } catch (err) {
+    await dynamodb.close();
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') {
+      throw new LocalStackError(`port ${opts.port} on 127.0.0.1 is already in use by another program`, {
+        hint: 'choose another port with --port or DDBS_TEST_LOCAL_PORT, or stop the program holding it',
+      });
+    }
+    throw new LocalStackError(`the local stack could not listen on 127.0.0.1:${opts.port}: ${String(err)}`);
+  }
+  const port = (server.address() as AddressInfo).port;
+  baseUrl = `http://127.0.0.1:${port}`;
+  esm.start();
+
+  let closed: Promise<void> | undefined;
+  return {
+    url: baseUrl,
+    port,
+    jvmPid: dynamodb.jvmPid,
+    close: () =>
+      (closed ??= (async () => {
+        await esm.close();
+        await lambda.close();
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await dynamodb.close();
+      })()),
+  };
+}
