@@ -1,0 +1,8 @@
+// STS GetCallerIdentity. The local stack accepts any credentials and treats the caller as the
+// account's root user: Arn arn:aws:iam::<account>:root, and UserId = the account ID, which is what
+// AWS returns for root credentials.
+import type { QueryOperation } from '../operation.ts';
+import { textElement } from '../xml.ts';
+
+export const getCallerIdentity: QueryOperation = (_params, { ctx }) =>
+  textElement('UserId', ctx.accountId) + textElement('Account', ctx.accountId) + textElement('Arn', `arn:aws:iam::${ctx.accountId}:root`);

@@ -1,0 +1,11 @@
+import type { QueryOperation } from '../operation.ts';
+import { readRoleName } from '../operation.ts';
+import { checkTrustPolicy } from '../validate.ts';
+
+export const updateAssumeRolePolicy: QueryOperation = (params, { store }) => {
+  const name = readRoleName(params);
+  const document = params.required('PolicyDocument');
+  checkTrustPolicy('policyDocument', document);
+  store.role(name).assumeRolePolicyDocument = document;
+  return undefined;
+};
