@@ -2,7 +2,7 @@
 import type { QueryOperation } from '../operation.ts';
 import { readRoleName } from '../operation.ts';
 import { paginate } from '../paginate.ts';
-import { compareNames } from '../store.ts';
+import { compareNames, type AttachedPolicy } from '../store.ts';
 import { checkString, RULES } from '../validate.ts';
 import { memberList, textElement } from '../xml.ts';
 
@@ -10,8 +10,10 @@ export const listAttachedRolePolicies: QueryOperation = (params, { store }) => {
   const roleName = readRoleName(params);
   const prefix = checkString('pathPrefix', params.string('PathPrefix') ?? '/', RULES.policyPathPrefix);
   const role = store.role(roleName);
-  const policies = [...role.attachedPolicies.values()].filter((p) => p.path.startsWith(prefix)).sort((a, b) => compareNames(a.arn, b.arn));
-  const page = paginate(policies, (p) => p.arn, params.string('Marker'), params.integer('MaxItems'));
+  // Ordered by policy name; the ARN breaks ties between same-named policies on different paths.
+  const sortKey = (p: AttachedPolicy) => `${p.name}\u0001${p.arn}`;
+  const policies = [...role.attachedPolicies.values()].filter((p) => p.path.startsWith(prefix)).sort((a, b) => compareNames(sortKey(a), sortKey(b)));
+  const page = paginate(policies, sortKey, params.string('Marker'), params.integer('MaxItems'));
   return (
     memberList('AttachedPolicies', page.items, (p) => textElement('PolicyName', p.name) + textElement('PolicyArn', p.arn)) +
     textElement('IsTruncated', page.isTruncated) +
