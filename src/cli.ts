@@ -1,0 +1,54 @@
+// The commander program: registers every command. The work lives in each command's run function;
+// this file only wires them and maps parse failures to usage errors.
+import { Command, CommanderError } from 'commander';
+import { createRequire } from 'node:module';
+import { createDeps, type GlobalOptions } from './commands/context.ts';
+import { createTableCommand } from './commands/create-table.ts';
+import { teardownCommand } from './commands/teardown.ts';
+import { localCommand } from './commands/local.ts';
+import { registerPendingCommands } from './commands/registry.ts';
+import { createReporter } from './output/reporter.ts';
+import { UsageError } from './errors.ts';
+
+const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
+export const VERSION = pkg.version;
+
+export interface CliIo {
+  env: NodeJS.ProcessEnv;
+  stdinIsTTY: boolean;
+}
+
+export function createProgram(io: CliIo): Command {
+  const deps = (opts: GlobalOptions) => createDeps(createReporter({ json: Boolean(opts.json), env: io.env }), io.env, io.stdinIsTTY);
+  const program = new Command('ddbs-test')
+    .description('Prove that every write to a DynamoDB table reaches its Lambda consumer through DynamoDB Streams, and measure how.')
+    .version(VERSION)
+    .showSuggestionAfterError(true)
+    .addHelpText('after', '\nExamples:\n  $ ddbs-test run --items 1000,10000 --batch 1,10\n  $ ddbs-test create-table --table t1 && ddbs-test teardown --yes\n  $ ddbs-test local status');
+  program.addCommand(createTableCommand(deps));
+  registerPendingCommands(program);
+  program.addCommand(teardownCommand(deps));
+  program.addCommand(localCommand(deps));
+  applyRecursively(program, (c) => c.exitOverride().configureOutput({ writeErr: (s) => process.stderr.write(s) }));
+  return program;
+}
+
+function applyRecursively(cmd: Command, fn: (c: Command) => void): void {
+  fn(cmd);
+  for (const sub of cmd.commands) applyRecursively(sub, fn);
+}
+
+/** Parses and runs; resolves when done, rejects with a DdbsError (or an unexpected error). */
+export async function main(argv: string[], io: CliIo): Promise<void> {
+  const program = createProgram(io);
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.exitCode === 0) return; // --help, --version
+      // Commander already printed its message naming the option; keep it as a usage error.
+      throw Object.assign(new UsageError(err.message.replace(/^error: /, '')), { alreadyPrinted: true });
+    }
+    throw err;
+  }
+}

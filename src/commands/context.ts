@@ -1,0 +1,63 @@
+// What every command's run function receives: dependencies passed in, never read from globals, so
+// tests can hand in their own.
+import { Option, type Command } from 'commander';
+import { createClients, type Clients } from '../aws/clients.ts';
+import { resolveTarget, type Target, type TargetOptions } from '../aws/target.ts';
+import { StateStore, defaultHome } from '../core/state.ts';
+import { startStack } from '../local/supervisor.ts';
+import type { Reporter } from '../output/reporter.ts';
+import { parsePort } from '../aws/target.ts';
+
+export interface CommandDeps {
+  env: NodeJS.ProcessEnv;
+  reporter: Reporter;
+  state: StateStore;
+  home: string;
+  /** Builds the clients for a target (tests may return mocks). */
+  clients(target: Target): Clients;
+  /** Makes sure the local stack is up for a local target (starts it in the background if not). */
+  ensureStack(target: Target): Promise<void>;
+  /** True when a person can answer questions on this terminal. */
+  canPrompt: boolean;
+  now(): number;
+}
+
+export interface GlobalOptions extends TargetOptions {
+  json?: boolean;
+  yes?: boolean;
+}
+
+export function createDeps(reporter: Reporter, env: NodeJS.ProcessEnv, stdinIsTTY: boolean): CommandDeps {
+  const home = defaultHome(env);
+  return {
+    env,
+    reporter,
+    home,
+    state: new StateStore(home),
+    clients: createClients,
+    canPrompt: stdinIsTTY && !env.CI,
+    now: () => Date.now(),
+    async ensureStack(target) {
+      if (target.kind !== 'local' || target.port === undefined) return;
+      const { started, info } = await startStack({ home, port: target.port, region: target.region });
+      if (started) reporter.info(`Started the local stack at ${info.url} (stop it with \`ddbs-test local stop\`)`);
+    },
+  };
+}
+
+/** --target, --endpoint-url, --region, --profile, --port, --json, --yes on a command. */
+export function addCommonOptions(cmd: Command, { yes = false }: { yes?: boolean } = {}): Command {
+  cmd
+    .addOption(new Option('--target <target>', 'where to run: local (embedded stack, default) or aws').choices(['local', 'aws']))
+    .option('--endpoint-url <url>', 'any AWS-compatible endpoint (also AWS_ENDPOINT_URL)')
+    .option('--region <region>', 'AWS region (default: AWS_REGION; us-east-1 locally)')
+    .option('--profile <name>', 'AWS profile for --target aws')
+    .option('--port <port>', 'local stack port (default: DDBS_TEST_LOCAL_PORT or 4567)', (v) => parsePort(v, '--port'))
+    .option('--json', 'print one JSON document on stdout');
+  if (yes) cmd.option('-y, --yes', 'do not ask for confirmation');
+  return cmd;
+}
+
+export function targetFrom(opts: GlobalOptions, env: NodeJS.ProcessEnv): Target {
+  return resolveTarget(opts, env);
+}

@@ -1,0 +1,54 @@
+// `ddbs-test create-table`: a table with a stream, on-demand billing, tagged as ours; waits ACTIVE.
+import { Command, Option } from 'commander';
+import { addCommonOptions, targetFrom, type CommandDeps, type GlobalOptions } from './context.ts';
+import { keySchema, STREAM_VIEW_TYPES, tableName, type KeyAttribute, type StreamViewType } from './options.ts';
+import { createStreamTable, type TableInfo } from '../aws/table.ts';
+import { ownershipTags } from '../aws/ownership.ts';
+import { targetKey } from '../aws/target.ts';
+
+export interface CreateTableOptions extends GlobalOptions {
+  table: string;
+  keySchema: KeyAttribute[];
+  streamViewType: StreamViewType;
+  runId?: string;
+}
+
+export interface CreateTableResult extends TableInfo {
+  target: string;
+}
+
+export async function runCreateTable(opts: CreateTableOptions, deps: CommandDeps): Promise<CreateTableResult> {
+  const target = targetFrom(opts, deps.env);
+  await deps.ensureStack(target);
+  const clients = deps.clients(target);
+  try {
+    const now = new Date(deps.now());
+    const info = await createStreamTable(clients.dynamodb, {
+      name: opts.table,
+      key: opts.keySchema,
+      streamViewType: opts.streamViewType,
+      tags: ownershipTags(now, opts.runId),
+    });
+    const key = targetKey(target);
+    deps.state.addResource({ kind: 'table', id: info.name, target: key, createdAt: now.toISOString(), ...(opts.runId ? { runId: opts.runId } : {}) });
+    return { ...info, target: key };
+  } finally {
+    clients.destroy();
+  }
+}
+
+export function createTableCommand(deps: (opts: GlobalOptions) => CommandDeps): Command {
+  const cmd = new Command('create-table')
+    .description('create a DynamoDB table with a stream (on-demand billing), tagged as created by ddbs-test; waits until ACTIVE')
+    .requiredOption('--table <name>', 'table name (3-255 characters: a-z A-Z 0-9 _ - .)', tableName)
+    .option('--key-schema <schema>', 'hash key and optional range key as name:TYPE (TYPE: S, N, B)', keySchema, keySchema('pk:S'))
+    .addOption(new Option('--stream-view-type <type>', 'what each stream record carries').choices(STREAM_VIEW_TYPES).default('NEW_IMAGE'))
+    .addHelpText('after', '\nExamples:\n  $ ddbs-test create-table --table orders\n  $ ddbs-test create-table --table clicks --key-schema "url:S,timestamp:S" --stream-view-type NEW_AND_OLD_IMAGES');
+  addCommonOptions(cmd);
+  cmd.action(async (opts: CreateTableOptions) => {
+    const d = deps(opts);
+    const r = await runCreateTable(opts, d);
+    d.reporter.result(`Created table ${r.name} (${r.key.map((k) => `${k.name}:${k.type}`).join(', ')})\nstream ${r.streamViewType}: ${r.streamArn}`, r);
+  });
+  return cmd;
+}

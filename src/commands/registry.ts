@@ -1,0 +1,85 @@
+// The commands whose work lands with later issues, with their full option sets.
+import { Option, type Command } from 'commander';
+import { pendingCommand } from './pending.ts';
+import { intInRange, intList, numberInRange, numberList, tableName } from './options.ts';
+
+export function registerPendingCommands(program: Command): void {
+  program.addCommand(
+    pendingCommand(
+      'attach-consumer',
+      'deploy the instrumented consumer function and its event source mapping on a table stream; waits until Enabled',
+      (c) =>
+        c
+          .requiredOption('--table <name>', 'table whose stream to consume', tableName)
+          .option('--batch-size <n>', 'records per invocation (1-10000)', intInRange(1, 10000), 100)
+          .option('--batch-window <s>', 'MaximumBatchingWindowInSeconds (0-300)', intInRange(0, 300), 0)
+          .option('--parallelization-factor <n>', 'concurrent batches per shard (1-10)', intInRange(1, 10), 1)
+          .addOption(new Option('--starting-position <pos>', 'where to start reading').choices(['TRIM_HORIZON', 'LATEST']).default('TRIM_HORIZON'))
+          .option('--max-retries <n>', 'MaximumRetryAttempts (-1 = until the record expires, 0-10000)', intInRange(-1, 10000), -1)
+          .option('--max-record-age <s>', 'MaximumRecordAgeInSeconds (-1, or 60-604800)', intInRange(-1, 604800), -1)
+          .option('--bisect', 'split a failing batch in two (BisectBatchOnFunctionError)')
+          .option('--report-failures', 'enable ReportBatchItemFailures')
+          .option('--filter <json>', 'FilterCriteria pattern (JSON)')
+          .option('--memory <mb>', 'function memory (128-10240 MB)', intInRange(128, 10240), 256)
+          .option('--timeout <s>', 'function timeout (1-900 s)', intInRange(1, 900), 30)
+          .option('--code <path>', 'your own handler code (file or folder) to wrap')
+          .option('--handler <module.function>', 'your handler, e.g. index.handler')
+          .addOption(new Option('--runtime <runtime>', 'runtime for --code').choices(['nodejs22.x', 'nodejs20.x', 'python3.12', 'python3.13']).default('nodejs22.x'))
+          .option('--work-ms <ms>', 'simulated work per invocation (0-900000 ms)', intInRange(0, 900000), 0)
+          .option('--fail-rate <p>', 'probability (0-1) that an invocation fails', numberInRange(0, 1), 0)
+          .option('--role-arn <arn>', 'on AWS: use this execution role instead of creating one'),
+      ['ddbs-test attach-consumer --table t1 --batch-size 10', 'ddbs-test attach-consumer --table t1 --code ./handler.py --handler handler.hello --runtime python3.12'],
+    ),
+  );
+  program.addCommand(
+    pendingCommand(
+      'seed',
+      'write items to the table with BatchWriteItem (25 per request) and record the run',
+      (c) =>
+        c
+          .requiredOption('--table <name>', 'table to write to', tableName)
+          .option('--items <n>', 'number of items (1-10000000)', intInRange(1, 10_000_000), 1000)
+          .option('--concurrency <n>', 'requests in flight (1-256)', intInRange(1, 256), 16)
+          .option('--rate <n>', 'items per second (1-1000000)', intInRange(1, 1_000_000))
+          .option('--item-size <bytes>', 'approximate item size (64-399000 bytes)', intInRange(64, 399_000), 128),
+      ['ddbs-test seed --table t1 --items 10000', 'ddbs-test seed --table t1 --items 100000 --rate 2000'],
+    ),
+  );
+  program.addCommand(
+    pendingCommand(
+      'count',
+      'reconcile a run: written, delivered, processed, missing, duplicates, batches, latency, drain',
+      (c) =>
+        c
+          .option('--run <runId>', 'the run to count (default: the latest)')
+          .option('--table <name>', 'count a table written by another tool (written comes from a Scan)', tableName)
+          .option('--wait', 'wait until complete, idle or --timeout')
+          .option('--idle <s>', 'with --wait: stop after this many seconds without new deliveries (1-3600)', intInRange(1, 3600), 30)
+          .option('--timeout <s>', 'with --wait: give up after this many seconds (1-86400)', intInRange(1, 86400), 600)
+          .option('--pattern <text>', "also count the handler's own log lines containing TEXT")
+          .option('--insights', 'count with a Logs Insights query')
+          .option('--max-missing <n>', 'fail (exit 1) above this many missing records', intInRange(0, Number.MAX_SAFE_INTEGER), 0)
+          .option('--max-duplicates <n>', 'fail (exit 1) above this many duplicates', intInRange(0, Number.MAX_SAFE_INTEGER))
+          .option('--max-p99-ms <n>', 'fail (exit 1) above this p99 latency', intInRange(0, Number.MAX_SAFE_INTEGER)),
+      ['ddbs-test count --wait', 'ddbs-test count --table orders --pattern "checking streams"'],
+    ),
+  );
+  program.addCommand(
+    pendingCommand(
+      'run',
+      'the matrix: per cell create-table, attach-consumer, seed, count --wait, teardown; then a table and a verdict',
+      (c) =>
+        c
+          .option('--items <list>', 'item counts, e.g. 1000,10000', intList(1, 10_000_000))
+          .option('--batch <list>', 'batch sizes, e.g. 1,10 (1-10000)', intList(1, 10000))
+          .option('--parallelization-factor <list>', 'e.g. 1,4 (1-10)', intList(1, 10))
+          .option('--batch-window <list>', 'seconds, e.g. 0,1 (0-300)', intList(0, 300))
+          .option('--work-ms <list>', 'simulated work per invocation in ms', intList(0, 900000))
+          .option('--fail-rate <list>', 'failure probabilities, e.g. 0,0.1', numberList(0, 1))
+          .option('--max-retries <n>', 'MaximumRetryAttempts (-1-10000)', intInRange(-1, 10000))
+          .option('--out <file>', 'also write the results to FILE (.json, .csv or .md)')
+          .option('--keep', 'keep each cell\'s resources (no teardown)'),
+      ['ddbs-test run --items 1000,10000 --batch 1,10', 'ddbs-test run --items 10000 --batch 100 --parallelization-factor 1,4 --json'],
+    ),
+  );
+}

@@ -1,0 +1,102 @@
+// `ddbs-test teardown`: deletes what ddbs-test created in this target, only resources that carry its
+// ownership tag. Idempotent: what is already gone is dropped from the state file.
+import { Command } from 'commander';
+import { addCommonOptions, targetFrom, type CommandDeps, type GlobalOptions } from './context.ts';
+import { RESOURCE_OPS, TEARDOWN_ORDER } from '../aws/resources.ts';
+import { targetKey, type Target } from '../aws/target.ts';
+import { translateAwsError } from '../aws/errors.ts';
+import type { Clients } from '../aws/clients.ts';
+import type { ResourceKind, ResourceRecord } from '../core/state.ts';
+import { AwsError, NotAvailableError } from '../errors.ts';
+import { confirm } from '../output/prompt.ts';
+
+export interface TeardownOptions extends GlobalOptions {
+  sweep?: boolean;
+  olderThan?: string;
+  run?: string;
+}
+
+export interface TeardownEntry {
+  kind: ResourceKind;
+  id: string;
+  reason?: string;
+}
+
+export interface TeardownResult {
+  target: string;
+  deleted: TeardownEntry[];
+  skipped: TeardownEntry[];
+  failed: TeardownEntry[];
+  cancelled?: boolean;
+}
+
+/** Deletes the given resources (in dependency order), updating the state as it goes. */
+export async function teardownResources(resources: ResourceRecord[], clients: Clients, deps: Pick<CommandDeps, 'state'>, key: string): Promise<TeardownResult> {
+  const result: TeardownResult = { target: key, deleted: [], skipped: [], failed: [] };
+  const ordered = [...resources].sort((a, b) => TEARDOWN_ORDER.indexOf(a.kind) - TEARDOWN_ORDER.indexOf(b.kind));
+  for (const r of ordered) {
+    const ops = RESOURCE_OPS[r.kind];
+    try {
+      const ownership = await ops.ownership(clients, r.id);
+      if (ownership === 'missing') {
+        result.skipped.push({ kind: r.kind, id: r.id, reason: 'already gone' });
+      } else if (ownership === 'foreign') {
+        result.skipped.push({ kind: r.kind, id: r.id, reason: 'not tagged as created by ddbs-test; left alone' });
+      } else {
+        await ops.remove(clients, r.id);
+        result.deleted.push({ kind: r.kind, id: r.id });
+      }
+      deps.state.removeResource(r.kind, r.id, r.target);
+    } catch (err) {
+      result.failed.push({ kind: r.kind, id: r.id, reason: translateAwsError(err, `deleting ${r.kind} ${r.id}`).message });
+    }
+  }
+  return result;
+}
+
+export async function runTeardown(opts: TeardownOptions, deps: CommandDeps): Promise<TeardownResult> {
+  if (opts.sweep) throw new NotAvailableError('teardown --sweep');
+  const target: Target = targetFrom(opts, deps.env);
+  const key = targetKey(target);
+  const resources = deps.state.resourcesFor(key).filter((r) => !opts.run || r.runId === opts.run);
+  if (resources.length === 0) return { target: key, deleted: [], skipped: [], failed: [] };
+  if (!opts.yes && deps.canPrompt) {
+    const list = resources.map((r) => `  ${r.kind} ${r.id}`).join('\n');
+    const ok = await confirm(`Delete these ${resources.length} resources created by ddbs-test?\n${list}\n`);
+    if (!ok) return { target: key, deleted: [], skipped: [], failed: [], cancelled: true };
+  }
+  await deps.ensureStack(target);
+  const clients = deps.clients(target);
+  try {
+    return await teardownResources(resources, clients, deps, key);
+  } finally {
+    clients.destroy();
+  }
+}
+
+export function describeTeardown(r: TeardownResult): string {
+  if (r.cancelled) return 'Cancelled: nothing was deleted.';
+  const lines: string[] = [];
+  for (const d of r.deleted) lines.push(`deleted  ${d.kind} ${d.id}`);
+  for (const s of r.skipped) lines.push(`skipped  ${s.kind} ${s.id} (${s.reason})`);
+  for (const f of r.failed) lines.push(`FAILED   ${f.kind} ${f.id}: ${f.reason}`);
+  if (lines.length === 0) return 'Nothing to tear down: ddbs-test has no resources recorded for this target.';
+  return `${lines.join('\n')}\n${r.deleted.length} deleted, ${r.skipped.length} skipped, ${r.failed.length} failed.`;
+}
+
+export function teardownCommand(deps: (opts: GlobalOptions) => CommandDeps): Command {
+  const cmd = new Command('teardown')
+    .description('delete what ddbs-test created (mappings, functions, roles, log groups, tables): only resources tagged as ours')
+    .option('--sweep', 'find tagged leftovers the state file no longer knows')
+    .option('--older-than <age>', 'with --sweep: only resources older than this (e.g. 24h)')
+    .option('--run <runId>', 'only the resources of one run')
+    .addHelpText('after', '\nExamples:\n  $ ddbs-test teardown --yes\n  $ ddbs-test teardown --target aws --region eu-west-1');
+  addCommonOptions(cmd, { yes: true });
+  cmd.action(async (opts: TeardownOptions) => {
+    const d = deps(opts);
+    const result = await runTeardown(opts, d);
+    d.reporter.result(describeTeardown(result), result);
+    if (result.failed.length > 0) throw new AwsError(`${result.failed.length} resource(s) could not be deleted`, { hint: 'fix the cause above and run `ddbs-test teardown` again' });
+  });
+  return cmd;
+}

@@ -1,0 +1,142 @@
+// The state file: what ddbs-test created (so teardown can find it) and the runs it seeded (so count
+// can reconcile them). Written atomically (temp file + rename), never holds secrets.
+import fs from 'node:fs';
+import path from 'node:path';
+import os from 'node:os';
+import { StateError } from '../errors.ts';
+
+export const STATE_FORMAT = 'ddbs-test-state';
+export const STATE_VERSION = 1;
+
+export type ResourceKind = 'mapping' | 'function' | 'role' | 'log-group' | 'table';
+
+export interface ResourceRecord {
+  kind: ResourceKind;
+  /** Name, ARN or UUID: whatever the delete call needs. */
+  id: string;
+  /** Which target it lives in (see targetKey). */
+  target: string;
+  createdAt: string;
+  runId?: string;
+}
+
+export interface RunRecord {
+  runId: string;
+  target: string;
+  table: string;
+  functionName?: string;
+  logGroup?: string;
+  items: number;
+  /** True when ddbs-test wrote the items (seed); false for a table written by other tools. */
+  seeded: boolean;
+  startedAt: string;
+  /** Where the per-request write timings are kept (a separate file: it can be large). */
+  writesFile?: string;
+  firstWriteAt?: number;
+  lastAckAt?: number;
+  retries?: number;
+}
+
+export interface StateDocument {
+  format: typeof STATE_FORMAT;
+  version: number;
+  resources: ResourceRecord[];
+  runs: RunRecord[];
+}
+
+export function defaultHome(env: NodeJS.ProcessEnv): string {
+  return env.DDBS_TEST_HOME && env.DDBS_TEST_HOME.length > 0 ? path.resolve(env.DDBS_TEST_HOME) : path.join(os.homedir(), '.ddbs-test');
+}
+
+function emptyState(): StateDocument {
+  return { format: STATE_FORMAT, version: STATE_VERSION, resources: [], runs: [] };
+}
+
+/** Writes a file so that readers see either the old or the new content, never a torn one. */
+export function writeFileAtomic(file: string, content: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  fs.writeFileSync(tmp, content, { mode: 0o600 });
+  fs.renameSync(tmp, file);
+}
+
+export class StateStore {
+  readonly home: string;
+  readonly file: string;
+
+  constructor(home: string) {
+    this.home = home;
+    this.file = path.join(home, 'state.json');
+  }
+
+  read(): StateDocument {
+    let text: string;
+    try {
+      text = fs.readFileSync(this.file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return emptyState();
+      throw new StateError(`cannot read the state file ${this.file}: ${(err as Error).message}`, { cause: err });
+    }
+    let doc: unknown;
+    try {
+      doc = JSON.parse(text);
+    } catch (err) {
+      throw new StateError(`the state file ${this.file} is corrupt (not JSON); nothing was deleted`, {
+        hint: `move it aside and use \`ddbs-test teardown --sweep\` to find tagged leftovers`,
+        cause: err,
+      });
+    }
+    const d = doc as Partial<StateDocument>;
+    if (!d || typeof d !== 'object' || d.format !== STATE_FORMAT || !Array.isArray(d.resources) || !Array.isArray(d.runs)) {
+      throw new StateError(`${this.file} is not a ddbs-test state file; nothing was deleted`, {
+        hint: 'point DDBS_TEST_HOME at a folder of its own, or move the file aside',
+      });
+    }
+    if ((d.version ?? 0) > STATE_VERSION) {
+      throw new StateError(`the state file ${this.file} was written by a newer ddbs-test (version ${d.version})`, { hint: 'upgrade ddbs-test' });
+    }
+    return d as StateDocument;
+  }
+
+  /** Read-modify-write; returns what the mutator returned. */
+  update<T>(mutate: (doc: StateDocument) => T): T {
+    const doc = this.read();
+    const result = mutate(doc);
+    writeFileAtomic(this.file, `${JSON.stringify(doc, null, 2)}\n`);
+    return result;
+  }
+
+  addResource(r: ResourceRecord): void {
+    this.update((doc) => {
+      doc.resources = doc.resources.filter((x) => !(x.kind === r.kind && x.id === r.id && x.target === r.target));
+      doc.resources.push(r);
+    });
+  }
+
+  removeResource(kind: ResourceKind, id: string, target: string): void {
+    this.update((doc) => {
+      doc.resources = doc.resources.filter((x) => !(x.kind === kind && x.id === id && x.target === target));
+    });
+  }
+
+  resourcesFor(target: string): ResourceRecord[] {
+    return this.read().resources.filter((r) => r.target === target);
+  }
+
+  addRun(run: RunRecord): void {
+    this.update((doc) => {
+      doc.runs = doc.runs.filter((r) => r.runId !== run.runId);
+      doc.runs.push(run);
+      // Keep the file small: the last 50 runs are plenty for `count`.
+      if (doc.runs.length > 50) doc.runs = doc.runs.slice(-50);
+    });
+  }
+
+  latestRun(target: string): RunRecord | undefined {
+    return this.read().runs.filter((r) => r.target === target).at(-1);
+  }
+
+  findRun(runId: string): RunRecord | undefined {
+    return this.read().runs.find((r) => r.runId === runId);
+  }
+}

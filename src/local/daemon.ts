@@ -1,0 +1,65 @@
+// The background local stack process: runs createLocalStack on the chosen port, records itself in
+// $DDBS_TEST_HOME/local/stack.json, and shuts everything down (JVM, function environments) on
+// SIGTERM/SIGINT. Started by the supervisor; the exit itself happens in bin/.
+import fs from 'node:fs';
+import path from 'node:path';
+import { createLocalStack } from './server.ts';
+import { writeFileAtomic } from '../core/state.ts';
+
+export interface StackInfo {
+  service: 'ddbs-test-local-stack';
+  pid: number;
+  jvmPid?: number;
+  port: number;
+  url: string;
+  region: string;
+  startedAt: string;
+}
+
+export function stackInfoFile(home: string): string {
+  return path.join(home, 'local', 'stack.json');
+}
+
+export function stackLogFile(home: string): string {
+  return path.join(home, 'local', 'stack.log');
+}
+
+/** Runs until a signal arrives; resolves with the exit code to use. */
+export async function runDaemon(opts: { home: string; port: number; region: string }): Promise<number> {
+  const log = (line: string): void => {
+    process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+  };
+  let stack;
+  try {
+    stack = await createLocalStack({ port: opts.port, region: opts.region, log });
+  } catch (err) {
+    // The supervisor reads this line back and shows it to the user.
+    process.stderr.write(`FATAL ${(err as Error).message}${(err as { hint?: string }).hint ? ` | hint: ${(err as { hint?: string }).hint}` : ''}\n`);
+    return 3;
+  }
+  const info: StackInfo = {
+    service: 'ddbs-test-local-stack',
+    pid: process.pid,
+    ...(stack.jvmPid ? { jvmPid: stack.jvmPid } : {}),
+    port: stack.port,
+    url: stack.url,
+    region: opts.region,
+    startedAt: new Date().toISOString(),
+  };
+  writeFileAtomic(stackInfoFile(opts.home), `${JSON.stringify(info, null, 2)}\n`);
+  log(`local stack ready at ${stack.url}`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGTERM', resolve);
+    process.once('SIGINT', resolve);
+  });
+  log('stopping');
+  await stack.close();
+  try {
+    const current = JSON.parse(fs.readFileSync(stackInfoFile(opts.home), 'utf8')) as StackInfo;
+    if (current.pid === process.pid) fs.rmSync(stackInfoFile(opts.home), { force: true });
+  } catch {
+    // already gone
+  }
+  log('stopped');
+  return 0;
+}
