@@ -1,0 +1,16 @@
+// Types for ddbs_identity.mjs (plain JS so the deployed consumer needs no build step).
+
+/** A DynamoDB JSON attribute value as a stream record or a low-level Scan returns it. */
+export type WireAttributeValue = { [type: string]: unknown };
+
+/** Key attributes of a record (dynamodb.Keys) or the key attributes of a scanned item. */
+export type WireKeys = Record<string, WireAttributeValue>;
+
+export type RecordIdentity = { run: string; seq: number } | { hash: string };
+
+export declare const SEEDED_KEY_PATTERN: RegExp;
+export declare const KEY_HASH_LENGTH: number;
+export declare function canonicalJson(value: unknown): string;
+export declare function keyHash(keys: WireKeys | null | undefined): string;
+export declare function identify(keys: WireKeys | null | undefined): RecordIdentity;
+export declare function identityString(keys: WireKeys | null | undefined): string;
