@@ -5,6 +5,7 @@ import { keySchema, STREAM_VIEW_TYPES, tableName, type KeyAttribute, type Stream
 import { createStreamTable, type TableInfo } from '../aws/table.ts';
 import { ownershipTags } from '../aws/ownership.ts';
 import { targetKey } from '../aws/target.ts';
+import { UsageError } from '../errors.ts';
 
 export interface CreateTableOptions extends GlobalOptions {
   table: string;
@@ -19,6 +20,9 @@ export interface CreateTableResult extends TableInfo {
 
 export async function runCreateTable(opts: CreateTableOptions, deps: CommandDeps): Promise<CreateTableResult> {
   const target = targetFrom(opts, deps.env);
+  if (target.kind !== 'local' && opts.table.length < 3) {
+    throw new UsageError(`--table must be 3 to 255 characters on AWS (got '${opts.table}')`, { hint: 'only the local stack accepts shorter names' });
+  }
   await deps.ensureStack(target);
   const clients = deps.clients(target);
   try {

@@ -67,10 +67,13 @@ export function oneOf<T extends string>(values: readonly T[]) {
   };
 }
 
-/** DynamoDB table names: 3-255 characters of a-z, A-Z, 0-9, '_', '-', '.'. */
+/**
+ * Table names: 1-255 characters of a-z, A-Z, 0-9, '_', '-', '.'. AWS needs at least 3; the local
+ * stack also takes shorter names (so `--table t1` works offline) and `--target aws` checks the 3.
+ */
 export function tableName(value: string): string {
-  if (!/^[A-Za-z0-9_.-]{3,255}$/.test(value)) {
-    throw new InvalidArgumentError(`must be 3 to 255 characters of a-z, A-Z, 0-9, '_', '-' and '.' (got ${value.length > 40 ? `${value.slice(0, 40)}… (${value.length} characters)` : `'${value}'`}).`);
+  if (!/^[A-Za-z0-9_.-]{1,255}$/.test(value)) {
+    throw new InvalidArgumentError(`must be 1 to 255 characters (3 or more on AWS) of a-z, A-Z, 0-9, '_', '-' and '.' (got ${value.length > 40 ? `${value.slice(0, 40)}… (${value.length} characters)` : `'${value}'`}).`);
   }
   return value;
 }

@@ -6,6 +6,7 @@ import type { StackContext } from '../context.ts';
 import { signedRegion, type StackRequest, type StackResponse } from '../http.ts';
 import { startDynamoDbLocal } from './jvm.ts';
 import { DEFAULT_DB, TableDirectory, tablesOf } from './tables.ts';
+import { aliasFor, aliasRequest, aliasResponse, needsAlias, type TableAlias } from './alias.ts';
 
 const JSON_10 = 'application/x-amz-json-1.0';
 
@@ -40,8 +41,16 @@ export async function createDynamoDbService(ctx: StackContext) {
   // DynamoDB Local answers "Tagging is not currently supported", so the stack keeps tags itself,
   // per database (a deleted table's tags go with it).
   const tags = new Map<string, Map<string, string>>();
+  const aliases = new Map<string, TableAlias>();
 
-  function forward(target: string, body: Buffer, db: string, region: string): Promise<Raw> {
+  async function forward(target: string, body: Buffer, db: string, region: string): Promise<Raw> {
+    const alias = aliases.get(db);
+    if (!alias) return send(target, body, db, region);
+    const raw = await send(target, aliasRequest(body, alias), db, region);
+    return { ...raw, headers: {}, body: aliasResponse(raw.body, alias) };
+  }
+
+  function send(target: string, body: Buffer, db: string, region: string): Promise<Raw> {
     return new Promise((resolve, reject) => {
       const req = http.request(
         {
@@ -188,7 +197,9 @@ export async function createDynamoDbService(ctx: StackContext) {
       const existing = dir.dbFor(region, name);
       if (existing !== DEFAULT_DB) return forward(target, rawBody, existing, region);
       const db = dir.allocate();
+      if (needsAlias(name)) aliases.set(db, aliasFor(name));
       const raw = await forward(target, rawBody, db, region);
+      if (raw.status !== 200) aliases.delete(db);
       if (raw.status === 200) {
         dir.bind(region, name, db);
         const given = (body.Tags as Array<{ Key: string; Value: string }> | undefined) ?? [];
