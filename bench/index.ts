@@ -1,0 +1,19 @@
+// `npm run bench [-- name...]`: runs the benchmarks and prints one JSON line per benchmark.
+// Figures and the machine go into BENCHMARKS.md by hand (this machine is shared: quote medians).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const benches: Record<string, () => Promise<Record<string, unknown>>> = {
+  tables: async () => (await import('./tables.ts')).benchTables(),
+};
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const names = wanted.length > 0 ? wanted : Object.keys(benches);
+for (const name of names) {
+  const bench = benches[name];
+  if (!bench) {
+    process.stderr.write(`unknown benchmark '${name}'; known: ${Object.keys(benches).join(', ')}\n`);
+    process.exitCode = 2;
+    continue;
+  }
+  process.stdout.write(`${JSON.stringify(await bench())}\n`);
+}
