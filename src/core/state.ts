@@ -37,11 +37,25 @@ export interface RunRecord {
   retries?: number;
 }
 
+/** A consumer attached to a table's stream (attach-consumer), so seed/count know where logs go. */
+export interface AttachmentRecord {
+  target: string;
+  table: string;
+  functionName: string;
+  logGroup: string;
+  mappingUuid: string;
+  batchSize: number;
+  parallelizationFactor: number;
+  batchWindowS: number;
+  createdAt: string;
+}
+
 export interface StateDocument {
   format: typeof STATE_FORMAT;
   version: number;
   resources: ResourceRecord[];
   runs: RunRecord[];
+  attachments?: AttachmentRecord[];
 }
 
 export function defaultHome(env: NodeJS.ProcessEnv): string {
@@ -130,6 +144,27 @@ export class StateStore {
       // Keep the file small: the last 50 runs are plenty for `count`.
       if (doc.runs.length > 50) doc.runs = doc.runs.slice(-50);
     });
+  }
+
+  addAttachment(a: AttachmentRecord): void {
+    this.update((doc) => {
+      doc.attachments = [...(doc.attachments ?? []).filter((x) => !(x.target === a.target && x.table === a.table)), a];
+    });
+  }
+
+  removeAttachment(target: string, table: string): void {
+    this.update((doc) => {
+      doc.attachments = (doc.attachments ?? []).filter((x) => !(x.target === target && x.table === table));
+    });
+  }
+
+  attachmentFor(target: string, table: string): AttachmentRecord | undefined {
+    return (this.read().attachments ?? []).find((a) => a.target === target && a.table === table);
+  }
+
+  /** Where a run's per-request write timings are kept. */
+  writesFile(runId: string): string {
+    return path.join(this.home, 'runs', `${runId}.writes.json`);
   }
 
   latestRun(target: string): RunRecord | undefined {
