@@ -1,17 +1,81 @@
-// Lambda (REST-JSON 2015-03-31). Placeholder until the Lambda issue lands.
-import type { LambdaInvoker, LogsStore, StackContext } from '../context.ts';
+// Lambda (REST-JSON 2015-03-31): functions, Invoke, execution environments. One instance per stack; all
+// state lives in the returned object. `invoker` is the in-process Invoke the ESM poller uses.
+import type { InvokeOutcome, LambdaInvoker, LogsStore, StackContext } from '../context.ts';
 import { LambdaInvokeError } from '../context.ts';
-import { jsonResponse, type StackRequest, type StackResponse } from '../http.ts';
+import type { StackRequest, StackResponse } from '../http.ts';
+import { CodeStore } from './code-package.ts';
+import { LambdaApiError, errorResponse } from './errors.ts';
+import { InvocationEngine } from './invocation-engine.ts';
+import { invokeFunction } from './ops/invoke.ts';
+import { FunctionRegistry } from './registry.ts';
+import { matchRoute } from './routes.ts';
+import type { LambdaState } from './service-state.ts';
 
-export function createLambdaService(_ctx: StackContext, _deps: { logs: LogsStore }): { handle: (req: StackRequest) => Promise<StackResponse>; invoker: LambdaInvoker; close(): Promise<void> } {
-  return {
-    handle: async () => jsonResponse(404, { Type: 'User', message: 'Lambda is not available in this local stack yet' }, 'application/json', { 'x-amzn-errortype': 'ResourceNotFoundException' }),
-    invoker: {
-      invoke: async () => {
-        throw new LambdaInvokeError('ResourceNotFoundException', 'Lambda is not available in this local stack yet', 404);
-      },
-      resolveFunctionArn: () => undefined,
+export interface LambdaServiceOptions {
+  /** Pending → Active and InProgress → Successful after this long (default 100 ms; 0 = at once). */
+  stateTransitionDelayMs?: number;
+  /** Execution environments per function before invocations queue (default 10). */
+  concurrencyPerFunction?: number;
+  /** How often busy environments' RSS is checked against MemorySize (default 50 ms). */
+  memoryCheckIntervalMs?: number;
+}
+
+export function createLambdaService(
+  ctx: StackContext,
+  deps: { logs: LogsStore },
+  options: LambdaServiceOptions = {},
+): { handle: (req: StackRequest) => Promise<StackResponse>; invoker: LambdaInvoker; close(): Promise<void> } {
+  const registry = new FunctionRegistry(ctx, options.stateTransitionDelayMs ?? 100);
+  const state: LambdaState = {
+    ctx,
+    registry,
+    code: new CodeStore(),
+    engine: new InvocationEngine(ctx, deps.logs, {
+      concurrencyPerFunction: options.concurrencyPerFunction ?? 10,
+      memoryCheckIntervalMs: options.memoryCheckIntervalMs ?? 50,
+    }),
+  };
+  let closing: Promise<void> | undefined;
+
+  const handle = async (req: StackRequest): Promise<StackResponse> => {
+    const route = matchRoute(req.method, req.path);
+    if (!route) {
+      return { status: 404, headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'UnknownOperationException' }, body: JSON.stringify({ Type: 'User', message: `Unknown operation ${req.method} ${req.path}` }) };
+    }
+    try {
+      return await route.op(state, req, route.param);
+    } catch (err) {
+      if (err instanceof LambdaApiError) return errorResponse(err);
+      throw err;
+    }
+  };
+
+  const invoker: LambdaInvoker = {
+    async invoke(functionName, payload, opts = {}): Promise<InvokeOutcome> {
+      try {
+        return await invokeFunction(state, functionName, payload, { invocationType: opts.invocationType ?? 'RequestResponse', tail: opts.logType === 'Tail' });
+      } catch (err) {
+        if (err instanceof LambdaApiError) throw new LambdaInvokeError(err.code, err.message, err.status);
+        throw err;
+      }
     },
-    close: async () => {},
+    resolveFunctionArn(nameOrArn) {
+      try {
+        return registry.get(nameOrArn).arn;
+      } catch {
+        return undefined;
+      }
+    },
+  };
+
+  return {
+    handle,
+    invoker,
+    close: () =>
+      (closing ??= (async () => {
+        registry.close();
+        await state.engine.close();
+        await state.code.close();
+      })()),
   };
 }

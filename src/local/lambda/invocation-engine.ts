@@ -1,0 +1,214 @@
+// Runs invocations: picks (or starts) an execution environment from the function's pool, writes the
+// platform log lines, enforces the timeout, and maps every way an invocation can end to what AWS returns.
+// Shared by the HTTP Invoke operation and the in-process invoker (ESM poller), so both behave alike.
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { InvokeOutcome, LogsStore, StackContext } from '../context.ts';
+import { LambdaInvokeError } from '../context.ts';
+import type { FunctionRecord } from './function-record.ts';
+import { ExecutionEnvironment, newLogStreamName, type PhaseResult } from './runtime/environment.ts';
+import { resolvePython, type EnvironmentSpec } from './runtime/launch.ts';
+import { LogSink } from './runtime/log-sink.ts';
+import { MemoryWatchdog } from './runtime/memory-watchdog.ts';
+import { EnvironmentPool } from './runtime/pool.ts';
+import { endLine, initReportLine, initStartLine, reportLine, startLine, type ReportFields } from './platform-log.ts';
+
+export const MAX_RESPONSE_BYTES = 6_291_556;
+const INIT_TIMEOUT_MS = 10_000;
+
+export interface EngineOptions {
+  concurrencyPerFunction: number;
+  memoryCheckIntervalMs: number;
+}
+
+type DiedResult = Extract<PhaseResult, { kind: 'died' }>;
+
+export class InvocationEngine {
+  private readonly ctx: StackContext;
+  private readonly logs: LogsStore;
+  private readonly options: EngineOptions;
+  private readonly pools = new Map<string, { revisionId: string; pool: EnvironmentPool }>();
+  private readonly watchdog: MemoryWatchdog;
+  private readonly background = new Set<Promise<unknown>>();
+  private python: Promise<string> | undefined;
+  private closed = false;
+
+  constructor(ctx: StackContext, logs: LogsStore, options: EngineOptions) {
+    this.ctx = ctx;
+    this.logs = logs;
+    this.options = options;
+    this.watchdog = new MemoryWatchdog(options.memoryCheckIntervalMs);
+  }
+
+  /** Synchronous (RequestResponse) invocation. */
+  async invoke(fn: FunctionRecord, payload: Buffer, tail: boolean, clientContext?: unknown): Promise<InvokeOutcome> {
+    if (this.closed) throw new LambdaInvokeError('ServiceException', 'The Lambda service is shutting down', 500);
+    const pool = this.poolFor(fn);
+    const lease = await pool.acquire();
+    const env = lease.env;
+    try {
+      return await this.runOn(env, lease.cold, fn, payload, tail, clientContext);
+    } finally {
+      pool.release(env);
+    }
+  }
+
+  /** Event invocation: accepted now, run in the background through the same pool. */
+  invokeAsync(fn: FunctionRecord, payload: Buffer): void {
+    const run = this.invoke(fn, payload, false).catch((err: unknown) => this.ctx.log(`async invoke of ${fn.name} failed: ${String(err)}`));
+    this.background.add(run);
+    void run.finally(() => this.background.delete(run));
+  }
+
+  /** After an update: new invocations get new environments; resolves when the old ones are gone. */
+  retire(name: string): Promise<void> {
+    const entry = this.pools.get(name);
+    if (!entry) return Promise.resolve();
+    this.pools.delete(name);
+    entry.pool.retire();
+    return entry.pool.drained();
+  }
+
+  /** Ends a function's environments now (DeleteFunction). */
+  async destroy(name: string): Promise<void> {
+    const entry = this.pools.get(name);
+    this.pools.delete(name);
+    await entry?.pool.destroy();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.watchdog.close();
+    const pools = [...this.pools.values()];
+    this.pools.clear();
+    await Promise.all(pools.map((p) => p.pool.destroy()));
+    await Promise.allSettled([...this.background]);
+  }
+
+  private poolFor(fn: FunctionRecord): EnvironmentPool {
+    const entry = this.pools.get(fn.name);
+    if (entry && entry.revisionId === fn.revisionId) return entry.pool;
+    if (entry) void this.retire(fn.name);
+    const spec: EnvironmentSpec = {
+      functionName: fn.name,
+      functionArn: fn.arn,
+      runtime: fn.runtime,
+      handler: fn.handler,
+      memorySize: fn.memorySize,
+      timeoutSeconds: fn.timeout,
+      codeDir: fn.codeDir,
+      variables: fn.variables,
+      logGroup: fn.loggingConfig.LogGroup,
+      region: this.ctx.region,
+    };
+    const pool = new EnvironmentPool(this.options.concurrencyPerFunction, () => {
+      const stream = newLogStreamName(this.ctx.clock.now());
+      return new ExecutionEnvironment(spec, new LogSink(this.logs, spec.logGroup, stream), stream);
+    });
+    this.pools.set(fn.name, { revisionId: fn.revisionId, pool });
+    return pool;
+  }
+
+  private async runOn(env: ExecutionEnvironment, cold: boolean, fn: FunctionRecord, payload: Buffer, tail: boolean, clientContext: unknown): Promise<InvokeOutcome> {
+    const log = env.log;
+    const requestId = randomUUID();
+    const base = { executedVersion: '$LATEST', requestId, statusCode: 200 };
+    let initDurationMs: number | undefined;
+    let initFailure: PhaseResult | undefined;
+    if (tail) log.startCapture();
+    if (cold) {
+      const python = fn.runtime.startsWith('python') ? await (this.python ??= resolvePython()) : '';
+      log.emit(initStartLine(fn.runtime, this.ctx.region), Date.now());
+      const t0 = performance.now();
+      const initTimer = setTimeout(() => void env.kill('timeout'), INIT_TIMEOUT_MS);
+      const init = await env.start(python);
+      clearTimeout(initTimer);
+      initDurationMs = performance.now() - t0;
+      if (init.kind !== 'ready') {
+        initFailure = init;
+        const errorType = init.kind === 'initError' ? errorTypeOf(init.payload) : diedErrorType(init as DiedResult);
+        log.emit(initReportLine(initDurationMs, init.kind === 'died' && init.reason === 'timeout' ? 'timeout' : 'error', errorType), Date.now());
+      }
+    }
+
+    log.emit(startLine(requestId), Date.now());
+    const report: ReportFields = { requestId, durationMs: 0, memorySize: fn.memorySize, maxMemoryUsedMb: 0, initDurationMs };
+    let outcome: InvokeOutcome;
+    if (initFailure) {
+      void env.kill();
+      const died = initFailure.kind === 'died' ? initFailure : undefined;
+      const body = died ? this.diedPayload(requestId, fn, died, log) : (initFailure as { payload: Buffer }).payload;
+      report.status = { status: 'error', errorType: died ? diedErrorType(died) : errorTypeOf(body) };
+      outcome = { ...base, payload: body, functionError: 'Unhandled' };
+    } else {
+      const timeoutMs = fn.timeout * 1000;
+      const t1 = performance.now();
+      const deadline = Date.now() + timeoutMs;
+      const timer = setTimeout(() => void env.kill('timeout'), timeoutMs);
+      this.watchdog.watch(env);
+      const result = await env.invoke({ t: 'invoke', id: requestId, arn: fn.arn, deadline, cc: clientContext }, payload);
+      clearTimeout(timer);
+      this.watchdog.unwatch(env);
+      report.durationMs = performance.now() - t1;
+      if (result.kind === 'badEvent') {
+        log.retractLast();
+        if (tail) log.endCapture();
+        throw new LambdaInvokeError('InvalidRequestContentException', `Could not parse request body into json: Could not parse payload into json: ${result.message}`, 400);
+      }
+      outcome = this.outcomeOf(result, requestId, fn, report, base, log);
+    }
+    report.maxMemoryUsedMb = env.maxMemoryMb;
+    log.emit(endLine(requestId), Date.now());
+    log.emit(reportLine(report), Date.now());
+    if (tail) outcome.logResult = log.endCapture();
+    log.flush();
+    return outcome;
+  }
+
+  private outcomeOf(result: PhaseResult, requestId: string, fn: FunctionRecord, report: ReportFields, base: Omit<InvokeOutcome, 'payload'>, log: LogSink): InvokeOutcome {
+    switch (result.kind) {
+      case 'ok':
+        if (result.payload.length > MAX_RESPONSE_BYTES) {
+          const body = { errorMessage: `Response payload size exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`, errorType: 'Function.ResponseSizeTooLarge' };
+          return { ...base, payload: Buffer.from(JSON.stringify(body)), functionError: 'Unhandled' };
+        }
+        return { ...base, payload: result.payload };
+      case 'handlerError':
+        return { ...base, payload: result.payload, functionError: 'Unhandled' };
+      case 'died': {
+        if (result.reason === 'timeout') {
+          report.durationMs = fn.timeout * 1000;
+          report.status = { status: 'timeout' };
+        } else {
+          report.status = { status: 'error', errorType: diedErrorType(result) };
+        }
+        return { ...base, payload: this.diedPayload(requestId, fn, result, log), functionError: 'Unhandled' };
+      }
+      default:
+        return { ...base, payload: Buffer.from(JSON.stringify({ errorType: 'Runtime.Unknown', errorMessage: `RequestId: ${requestId} Error: unexpected runtime response` })), functionError: 'Unhandled' };
+    }
+  }
+
+  /** The payload (and, except for timeouts, the log line) of an environment that died under an invocation. */
+  private diedPayload(requestId: string, fn: FunctionRecord, died: DiedResult, log: LogSink): Buffer {
+    const errorType = diedErrorType(died);
+    const errorMessage = died.reason === 'timeout'
+      ? `RequestId: ${requestId} Error: Task timed out after ${fn.timeout.toFixed(2)} seconds`
+      : `RequestId: ${requestId} Error: ${died.description}`;
+    if (died.reason !== 'timeout') log.emit(`${errorMessage}\n${errorType}`, Date.now());
+    return Buffer.from(JSON.stringify({ errorType, errorMessage }));
+  }
+}
+
+function diedErrorType(died: DiedResult): string {
+  if (died.reason === 'timeout') return 'Sandbox.Timedout';
+  return died.reason === 'memory' ? 'Runtime.OutOfMemory' : 'Runtime.ExitError';
+}
+
+function errorTypeOf(payload: Buffer): string {
+  try {
+    return String((JSON.parse(payload.toString('utf8')) as { errorType?: unknown }).errorType ?? 'Runtime.Unknown');
+  } catch {
+    return 'Runtime.Unknown';
+  }
+}

@@ -1,0 +1,16 @@
+// GetAccountSettings: GET /2016-08-19/account-settings (AWS's default quotas; usage from this stack).
+import { json, type Operation } from '../service-state.ts';
+
+export const getAccountSettings: Operation = async (state) => {
+  const functions = [...state.registry.functions.values()];
+  return json(200, {
+    AccountLimit: {
+      TotalCodeSize: 80_530_636_800,
+      CodeSizeUnzipped: 262_144_000,
+      CodeSizeZipped: 52_428_800,
+      ConcurrentExecutions: 1000,
+      UnreservedConcurrentExecutions: 1000,
+    },
+    AccountUsage: { TotalCodeSize: functions.reduce((sum, fn) => sum + fn.codeSize, 0), FunctionCount: functions.length },
+  });
+};
