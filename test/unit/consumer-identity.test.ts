@@ -10,7 +10,7 @@ const driver = fileURLToPath(new URL('../fixtures/consumer/py_driver.py', import
 
 function runPython(request: unknown): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
-    const child = execFile('python3', [driver], { env: { PATH: process.env.PATH ?? '' }, timeout: 20_000 }, (err, stdout, stderr) => {
+    const child = execFile('python3', [driver], { env: { PATH: process.env.PATH ?? '', PYTHONDONTWRITEBYTECODE: '1' }, timeout: 20_000 }, (err, stdout, stderr) => {
       if (err) return reject(new Error(`${err.message}\n${stderr}`));
       const line = stdout.split('\n').find((l) => l.startsWith('__RESULT__'));
       resolve(JSON.parse(line!.slice('__RESULT__'.length)) as Record<string, unknown>);

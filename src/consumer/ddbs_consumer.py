@@ -1,0 +1,218 @@
+"""The instrumented consumer for Python user code (handler `ddbs_consumer.handler`).
+
+Same contract as ddbs_consumer.mjs: per invocation one batch line (split into parts above ~200 KB),
+the configured work (DDBS_WORK_MS, user code DDBS_USER_MODULE / DDBS_USER_FUNCTION, DDBS_FAIL_RATE,
+DDBS_REPORT_FAILURES), then one done line. Marker lines are printed as pure JSON with flush=True.
+Identity rules mirror ddbs_identity.mjs exactly (a test compares both on tricky keys).
+Standard library only.
+"""
+import base64
+import hashlib
+import importlib
+import inspect
+import json
+import os
+import random
+import re
+import sys
+import time
+
+MARKER_VERSION = "v1"
+MAX_LINE_BYTES = 200_000
+SEEDED_KEY_PATTERN = re.compile(r"([0-9a-z]{4,20})#(0|[1-9][0-9]{0,8})")
+KEY_HASH_LENGTH = 16
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+# The consumer sits at the zip root, next to the user's modules.
+_TASK_ROOT = os.path.dirname(os.path.abspath(__file__))
+if _TASK_ROOT not in sys.path:
+    sys.path.insert(0, _TASK_ROOT)
+
+
+def _json_string(s):
+    # json.dumps(ensure_ascii=False) escapes like JSON.stringify except lone surrogates, which
+    # JSON.stringify writes as \udxxx.
+    return _LONE_SURROGATE.sub(lambda m: "\\u%04x" % ord(m.group()), json.dumps(s, ensure_ascii=False))
+
+
+def _utf16_order(name):
+    return name.encode("utf-16-be", "surrogatepass")
+
+
+def canonical_json(value):
+    """Canonical JSON as in ddbs_identity.mjs: keys sorted by UTF-16 code units, no spaces."""
+    if isinstance(value, dict):
+        names = sorted(value.keys(), key=_utf16_order)
+        return "{" + ",".join(_json_string(n) + ":" + canonical_json(value[n]) for n in names) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(canonical_json(v) for v in value) + "]"
+    if isinstance(value, str):
+        return _json_string(value)
+    if isinstance(value, (bytes, bytearray)):
+        return _json_string(base64.b64encode(bytes(value)).decode("ascii"))
+    if value is None or isinstance(value, bool):
+        return json.dumps(value)
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e21:
+        return str(int(value))
+    return json.dumps(value)
+
+
+def key_hash(keys):
+    data = canonical_json(keys).encode("utf-8", "surrogatepass")
+    return hashlib.sha256(data).hexdigest()[:KEY_HASH_LENGTH]
+
+
+def identify(keys):
+    """(run, seq) for a seeded item, else ("#", hash)."""
+    if isinstance(keys, dict):
+        for name in sorted(keys.keys(), key=_utf16_order):
+            attr = keys[name]
+            s = attr.get("S") if isinstance(attr, dict) else None
+            if isinstance(s, str):
+                m = SEEDED_KEY_PATTERN.fullmatch(s)
+                if m:
+                    return (m.group(1), int(m.group(2)))
+    return ("#", key_hash(keys))
+
+
+def _group(ids):
+    s, h = {}, []
+    for run, value in ids:
+        if run == "#":
+            h.append(value)
+        else:
+            s.setdefault(run, []).append(value)
+    return {"s": s, "h": h}
+
+
+def _dumps(obj):
+    return json.dumps(obj, separators=(",", ":"))
+
+
+def encode_batch_lines(rid, t, ids, max_bytes=MAX_LINE_BYTES):
+    head = {"ddbsTest": MARKER_VERSION, "kind": "batch", "rid": rid, "t": t, "n": len(ids)}
+    whole = _dumps({**head, "part": 0, "parts": 1, **_group(ids)})
+    if len(whole.encode("utf-8")) <= max_bytes:
+        return [whole]
+    empty = len(_dumps({**head, "part": 99999, "parts": 99999, "s": {}, "h": []}).encode("utf-8"))
+    budget = max(64, max_bytes - empty)
+    chunks, chunk, used, runs = [], [], 0, set()
+    for run, value in ids:
+        if run == "#":
+            size = len(value) + 3
+        else:
+            size = len(str(value)) + 1 + (0 if run in runs else len(run) + 6)
+        if chunk and used + size > budget:
+            chunks.append(chunk)
+            chunk, used, runs = [], 0, set()
+            if run != "#":
+                size = len(str(value)) + 1 + len(run) + 6
+        chunk.append((run, value))
+        used += size
+        if run != "#":
+            runs.add(run)
+    if chunk:
+        chunks.append(chunk)
+    return [_dumps({**head, "part": i, "parts": len(chunks), **_group(c)}) for i, c in enumerate(chunks)]
+
+
+def _done(rid, ok=False, all_failed=False, failed=None):
+    line = {"ddbsTest": MARKER_VERSION, "kind": "done", "rid": rid, "ok": ok}
+    if not ok and all_failed:
+        line["all"] = True
+    elif not ok:
+        line["failed"] = _group(failed)
+    print(_dumps(line), flush=True)
+
+
+def _config():
+    def number(name):
+        try:
+            return float(os.environ.get(name, "0") or "0")
+        except ValueError:
+            return 0.0
+    return {
+        "work_ms": max(0.0, number("DDBS_WORK_MS")),
+        "fail_rate": min(1.0, max(0.0, number("DDBS_FAIL_RATE"))),
+        "report_failures": os.environ.get("DDBS_REPORT_FAILURES") in ("1", "true"),
+        "user_module": os.environ.get("DDBS_USER_MODULE") or None,
+        "user_function": os.environ.get("DDBS_USER_FUNCTION") or "handler",
+    }
+
+
+_user_function = None  # loaded once per execution environment, like Lambda's init phase
+
+
+def _load_user_function(config):
+    global _user_function
+    if _user_function is None:
+        module = importlib.import_module(config["user_module"].replace("/", "."))
+        fn = getattr(module, config["user_function"], None)
+        if not callable(fn):
+            raise AttributeError(
+                "Handler '%s' missing on module '%s'" % (config["user_function"], config["user_module"]))
+        _user_function = fn
+    return _user_function
+
+
+def _user_failures(result, batch_seqs):
+    """Failed sequence numbers of a partial batch response; None = the whole batch failed."""
+    items = result.get("batchItemFailures") if isinstance(result, dict) else None
+    if not isinstance(items, list):
+        return set()
+    failed = set()
+    for entry in items:
+        ident = entry.get("itemIdentifier") if isinstance(entry, dict) else None
+        if not isinstance(ident, str) or ident == "" or ident not in batch_seqs:
+            return None
+        failed.add(ident)
+    return failed
+
+
+def handler(event, context):
+    t = int(time.time() * 1000)
+    rid = str(getattr(context, "aws_request_id", "") or "")
+    records = event.get("Records") if isinstance(event, dict) else None
+    records = records if isinstance(records, list) else []
+    ids = [identify((r.get("dynamodb") or {}).get("Keys") if isinstance(r, dict) else None) for r in records]
+    for line in encode_batch_lines(rid, t, ids):
+        print(line, flush=True)
+
+    config = _config()
+    result = None
+    try:
+        if config["work_ms"] > 0:
+            time.sleep(config["work_ms"] / 1000.0)
+        if config["user_module"]:
+            result = _load_user_function(config)(event, context)
+            if inspect.iscoroutine(result):
+                import asyncio
+                result = asyncio.run(result)
+        if config["fail_rate"] > 0 and not config["report_failures"] and random.random() < config["fail_rate"]:
+            raise RuntimeError("ddbs-test injected failure (DDBS_FAIL_RATE=%s)" % config["fail_rate"])
+    except BaseException:
+        _done(rid, all_failed=True)
+        raise
+    if not config["report_failures"]:
+        _done(rid, ok=True)
+        return result
+
+    def seq_of(r):
+        seq = (r.get("dynamodb") or {}).get("SequenceNumber") if isinstance(r, dict) else None
+        return seq if isinstance(seq, str) else None
+
+    failed = _user_failures(result, {seq_of(r) for r in records if seq_of(r)})
+    if failed is None:
+        _done(rid, all_failed=True)  # Lambda treats an invalid partial response as a full failure
+        return result
+    if config["fail_rate"] > 0:
+        for r in records:
+            if seq_of(r) and random.random() < config["fail_rate"]:
+                failed.add(seq_of(r))
+    if not failed:
+        _done(rid, ok=True)
+        return result
+    _done(rid, failed=[ids[i] for i, r in enumerate(records) if seq_of(r) in failed])
+    response = dict(result) if isinstance(result, dict) else {}
+    response["batchItemFailures"] = [{"itemIdentifier": seq_of(r)} for r in records if seq_of(r) in failed]
+    return response
