@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { createDeps, type GlobalOptions } from './commands/context.ts';
 import { createTableCommand } from './commands/create-table.ts';
+import { attachConsumerCommand } from './commands/attach-consumer.ts';
 import { teardownCommand } from './commands/teardown.ts';
 import { localCommand } from './commands/local.ts';
 import { registerPendingCommands } from './commands/registry.ts';
@@ -26,6 +27,7 @@ export function createProgram(io: CliIo): Command {
     .showSuggestionAfterError(true)
     .addHelpText('after', '\nExamples:\n  $ ddbs-test run --items 1000,10000 --batch 1,10\n  $ ddbs-test create-table --table t1 && ddbs-test teardown --yes\n  $ ddbs-test local status');
   program.addCommand(createTableCommand(deps));
+  program.addCommand(attachConsumerCommand(deps));
   registerPendingCommands(program);
   program.addCommand(teardownCommand(deps));
   program.addCommand(localCommand(deps));

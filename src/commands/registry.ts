@@ -1,36 +1,9 @@
 // The commands whose work lands with later issues, with their full option sets.
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { pendingCommand } from './pending.ts';
-import { intInRange, intList, numberInRange, numberList, tableName } from './options.ts';
+import { intInRange, intList, numberList, tableName } from './options.ts';
 
 export function registerPendingCommands(program: Command): void {
-  program.addCommand(
-    pendingCommand(
-      'attach-consumer',
-      'deploy the instrumented consumer function and its event source mapping on a table stream; waits until Enabled',
-      (c) =>
-        c
-          .requiredOption('--table <name>', 'table whose stream to consume', tableName)
-          .option('--batch-size <n>', 'records per invocation (1-10000)', intInRange(1, 10000), 100)
-          .option('--batch-window <s>', 'MaximumBatchingWindowInSeconds (0-300)', intInRange(0, 300), 0)
-          .option('--parallelization-factor <n>', 'concurrent batches per shard (1-10)', intInRange(1, 10), 1)
-          .addOption(new Option('--starting-position <pos>', 'where to start reading').choices(['TRIM_HORIZON', 'LATEST']).default('TRIM_HORIZON'))
-          .option('--max-retries <n>', 'MaximumRetryAttempts (-1 = until the record expires, 0-10000)', intInRange(-1, 10000), -1)
-          .option('--max-record-age <s>', 'MaximumRecordAgeInSeconds (-1, or 60-604800)', intInRange(-1, 604800), -1)
-          .option('--bisect', 'split a failing batch in two (BisectBatchOnFunctionError)')
-          .option('--report-failures', 'enable ReportBatchItemFailures')
-          .option('--filter <json>', 'FilterCriteria pattern (JSON)')
-          .option('--memory <mb>', 'function memory (128-10240 MB)', intInRange(128, 10240), 256)
-          .option('--timeout <s>', 'function timeout (1-900 s)', intInRange(1, 900), 30)
-          .option('--code <path>', 'your own handler code (file or folder) to wrap')
-          .option('--handler <module.function>', 'your handler, e.g. index.handler')
-          .addOption(new Option('--runtime <runtime>', 'runtime for --code').choices(['nodejs22.x', 'nodejs20.x', 'python3.12', 'python3.13']).default('nodejs22.x'))
-          .option('--work-ms <ms>', 'simulated work per invocation (0-900000 ms)', intInRange(0, 900000), 0)
-          .option('--fail-rate <p>', 'probability (0-1) that an invocation fails', numberInRange(0, 1), 0)
-          .option('--role-arn <arn>', 'on AWS: use this execution role instead of creating one'),
-      ['ddbs-test attach-consumer --table t1 --batch-size 10', 'ddbs-test attach-consumer --table t1 --code ./handler.py --handler handler.hello --runtime python3.12'],
-    ),
-  );
   program.addCommand(
     pendingCommand(
       'seed',

@@ -1,0 +1,163 @@
+// Deploys the instrumented consumer on a table's stream: execution role (unless given), log group
+// with a short retention, function, event source mapping; waits until the mapping is Enabled.
+// Each resource is reported to `onCreated` the moment it exists, so an interrupt can clean it up.
+import { CreateLogGroupCommand, PutRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { CreateEventSourceMappingCommand, CreateFunctionCommand, GetEventSourceMappingCommand, waitUntilFunctionActiveV2 } from '@aws-sdk/client-lambda';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import type { Clients } from './clients.ts';
+import { createConsumerRole, isRolePropagationError } from './role.ts';
+import { translateAwsError } from './errors.ts';
+import { pollUntil, retrying } from './wait.ts';
+import { buildConsumerZip } from '../consumer/package.ts';
+import type { ResourceKind } from '../core/state.ts';
+import { AwsError } from '../errors.ts';
+
+export interface ConsumerSettings {
+  batchSize: number;
+  batchWindowS: number;
+  parallelizationFactor: number;
+  startingPosition: 'TRIM_HORIZON' | 'LATEST';
+  maxRetries: number;
+  maxRecordAge: number;
+  bisect: boolean;
+  reportFailures: boolean;
+  /** FilterCriteria patterns (JSON strings), already validated. */
+  filters: string[];
+  memory: number;
+  timeout: number;
+  runtime: string;
+  code?: string;
+  handler?: string;
+  workMs: number;
+  failRate: number;
+  roleArn?: string;
+}
+
+export interface DeployInput {
+  functionName: string;
+  streamArn: string;
+  region: string;
+  settings: ConsumerSettings;
+  tags: Record<string, string>;
+  onCreated(kind: ResourceKind, id: string): void;
+  onProgress?(text: string): void;
+  signal?: AbortSignal;
+  /** How long to wait for the mapping to be Enabled (AWS: minutes). */
+  enableTimeoutMs?: number;
+}
+
+export interface DeployedConsumer {
+  functionName: string;
+  functionArn: string;
+  logGroup: string;
+  roleArn: string;
+  roleName?: string;
+  mappingUuid: string;
+}
+
+export async function deployConsumer(c: Clients, input: DeployInput): Promise<DeployedConsumer> {
+  const s = input.settings;
+  const progress = input.onProgress ?? (() => {});
+  const logGroup = `/aws/lambda/${input.functionName}`;
+  const pkg = await buildConsumerZip({ runtime: s.runtime, ...(s.code ? { codePath: s.code } : {}), ...(s.handler ? { handler: s.handler } : {}) });
+
+  let account: string;
+  try {
+    account = (await c.sts.send(new GetCallerIdentityCommand({}))).Account ?? '*';
+  } catch (err) {
+    throw translateAwsError(err, 'finding the AWS account (sts:GetCallerIdentity)');
+  }
+  const logGroupArn = `arn:aws:logs:${input.region}:${account}:log-group:${logGroup}`;
+
+  let roleArn = s.roleArn;
+  let roleName: string | undefined;
+  if (!roleArn) {
+    roleName = input.functionName.slice(0, 64);
+    progress(`creating role ${roleName}`);
+    roleArn = await createConsumerRole(c.iam, { roleName, streamArn: input.streamArn, logGroupArn, tags: input.tags });
+    input.onCreated('role', roleName);
+  }
+
+  progress(`creating log group ${logGroup}`);
+  try {
+    await c.logs.send(new CreateLogGroupCommand({ logGroupName: logGroup, tags: input.tags }));
+    input.onCreated('log-group', logGroup);
+    await c.logs.send(new PutRetentionPolicyCommand({ logGroupName: logGroup, retentionInDays: 1 }));
+  } catch (err) {
+    throw translateAwsError(err, `creating log group ${logGroup}`);
+  }
+
+  progress(`creating function ${input.functionName}`);
+  const environment: Record<string, string> = {
+    ...pkg.environment,
+    DDBS_WORK_MS: String(s.workMs),
+    DDBS_FAIL_RATE: String(s.failRate),
+    ...(s.reportFailures ? { DDBS_REPORT_FAILURES: '1' } : {}),
+  };
+  let functionArn: string;
+  try {
+    // A new role takes a few seconds to reach Lambda: retry only that error.
+    const created = await retrying(
+      () =>
+        c.lambda.send(
+          new CreateFunctionCommand({
+            FunctionName: input.functionName,
+            Runtime: s.runtime as never,
+            Role: roleArn,
+            Handler: pkg.handler,
+            Code: { ZipFile: pkg.zip },
+            MemorySize: s.memory,
+            Timeout: s.timeout,
+            Environment: { Variables: environment },
+            Description: 'ddbs-test instrumented DynamoDB Streams consumer',
+            Tags: input.tags,
+          }),
+        ),
+      isRolePropagationError,
+      { timeoutMs: 120_000, initialDelayMs: 1000, ...(input.signal ? { signal: input.signal } : {}) },
+    );
+    functionArn = created.FunctionArn ?? '';
+    input.onCreated('function', input.functionName);
+    await waitUntilFunctionActiveV2({ client: c.lambda, maxWaitTime: 300, minDelay: 1, maxDelay: 5 }, { FunctionName: input.functionName });
+  } catch (err) {
+    throw translateAwsError(err, `creating function ${input.functionName}`);
+  }
+
+  progress('creating the event source mapping');
+  let uuid: string;
+  try {
+    const m = await c.lambda.send(
+      new CreateEventSourceMappingCommand({
+        FunctionName: input.functionName,
+        EventSourceArn: input.streamArn,
+        BatchSize: s.batchSize,
+        MaximumBatchingWindowInSeconds: s.batchWindowS,
+        ParallelizationFactor: s.parallelizationFactor,
+        StartingPosition: s.startingPosition,
+        MaximumRetryAttempts: s.maxRetries,
+        MaximumRecordAgeInSeconds: s.maxRecordAge,
+        BisectBatchOnFunctionError: s.bisect,
+        ...(s.reportFailures ? { FunctionResponseTypes: ['ReportBatchItemFailures'] } : {}),
+        ...(s.filters.length > 0 ? { FilterCriteria: { Filters: s.filters.map((Pattern) => ({ Pattern })) } } : {}),
+        Tags: input.tags,
+      }),
+    );
+    uuid = m.UUID ?? '';
+    input.onCreated('mapping', uuid);
+  } catch (err) {
+    throw translateAwsError(err, 'creating the event source mapping');
+  }
+
+  progress('waiting for the mapping to be Enabled');
+  const state = await pollUntil(
+    async () => {
+      const m = await c.lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }));
+      return m.State === 'Enabled' ? m.State : undefined;
+    },
+    { timeoutMs: input.enableTimeoutMs ?? 600_000, initialDelayMs: 100, maxDelayMs: 5000, ...(input.signal ? { signal: input.signal } : {}) },
+  ).catch((err: unknown) => {
+    throw translateAwsError(err, 'waiting for the event source mapping');
+  });
+  if (!state) throw new AwsError(`the event source mapping ${uuid} did not become Enabled in time`, { hint: 'check it with `aws lambda get-event-source-mapping`' });
+  return { functionName: input.functionName, functionArn, logGroup, roleArn: roleArn ?? '', ...(roleName ? { roleName } : {}), mappingUuid: uuid };
+}

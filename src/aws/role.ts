@@ -1,0 +1,44 @@
+// The consumer's execution role on AWS: least privilege (read this table's stream, write this
+// function's log group), tagged as ours. The same calls run against the local stack's IAM.
+import { CreateRoleCommand, PutRolePolicyCommand, type IAMClient } from '@aws-sdk/client-iam';
+import { asTagList } from './ownership.ts';
+import { translateAwsError } from './errors.ts';
+
+export const LAMBDA_TRUST_POLICY = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+});
+
+export function consumerPolicy(streamArn: string, logGroupArn: string): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      { Sid: 'ReadTheTableStream', Effect: 'Allow', Action: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'], Resource: streamArn },
+      { Sid: 'ListStreams', Effect: 'Allow', Action: ['dynamodb:ListStreams'], Resource: '*' },
+      { Sid: 'WriteTheFunctionLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [logGroupArn, `${logGroupArn}:*`] },
+    ],
+  });
+}
+
+export async function createConsumerRole(iam: IAMClient, input: { roleName: string; streamArn: string; logGroupArn: string; tags: Record<string, string> }): Promise<string> {
+  try {
+    const out = await iam.send(
+      new CreateRoleCommand({
+        RoleName: input.roleName,
+        AssumeRolePolicyDocument: LAMBDA_TRUST_POLICY,
+        Description: 'ddbs-test consumer: reads one table stream, writes one log group',
+        Tags: asTagList(input.tags),
+      }),
+    );
+    await iam.send(new PutRolePolicyCommand({ RoleName: input.roleName, PolicyName: 'ddbs-test-consumer', PolicyDocument: consumerPolicy(input.streamArn, input.logGroupArn) }));
+    return out.Role?.Arn ?? '';
+  } catch (err) {
+    throw translateAwsError(err, `creating role ${input.roleName}`);
+  }
+}
+
+/** True for the error a new role gives until IAM has propagated it to Lambda. */
+export function isRolePropagationError(err: unknown): boolean {
+  const e = err as { name?: string; message?: string };
+  return e?.name === 'InvalidParameterValueException' && /cannot be assumed|role defined for the function/i.test(e.message ?? '');
+}

@@ -1,0 +1,168 @@
+// `ddbs-test attach-consumer`: deploys the instrumented consumer and its event source mapping on a
+// table's stream, records everything in state, and waits until the mapping is Enabled.
+import { Command, Option } from 'commander';
+import fs from 'node:fs';
+import { addCommonOptions, targetFrom, type CommandDeps, type GlobalOptions } from './context.ts';
+import { intInRange, numberInRange, tableName } from './options.ts';
+import { describeTable } from '../aws/table.ts';
+import { deployConsumer, type ConsumerSettings, type DeployedConsumer } from '../aws/consumer.ts';
+import { ownershipTags } from '../aws/ownership.ts';
+import { targetKey } from '../aws/target.ts';
+import { newRunId } from '../core/run-id.ts';
+import { UsageError } from '../errors.ts';
+
+export interface AttachOptions extends GlobalOptions {
+  table: string;
+  batchSize: number;
+  batchWindow: number;
+  parallelizationFactor: number;
+  startingPosition: 'TRIM_HORIZON' | 'LATEST';
+  maxRetries: number;
+  maxRecordAge: number;
+  bisect?: boolean;
+  reportFailures?: boolean;
+  filter?: string;
+  memory: number;
+  timeout: number;
+  code?: string;
+  handler?: string;
+  runtime?: string;
+  workMs: number;
+  failRate: number;
+  roleArn?: string;
+  runId?: string;
+}
+
+export interface AttachResult extends DeployedConsumer {
+  table: string;
+  streamArn: string;
+  runId: string;
+  settings: ConsumerSettings;
+}
+
+/** Checks the options that depend on each other; throws UsageError before anything is created. */
+export function consumerSettings(o: AttachOptions): ConsumerSettings {
+  if (o.maxRecordAge !== -1 && o.maxRecordAge < 60) throw new UsageError(`--max-record-age must be -1 or from 60 to 604800 seconds (got ${o.maxRecordAge})`);
+  if (o.handler && !o.code) throw new UsageError('--handler needs --code PATH (the file or folder holding your handler)');
+  if (o.code && !o.handler) throw new UsageError('--code needs --handler MODULE.FUNCTION, e.g. --handler index.handler');
+  if (o.code && !fs.existsSync(o.code)) throw new UsageError(`--code ${o.code}: no such file or folder`);
+  const runtime = o.runtime ?? (o.handler && o.code && /\.py$/.test(o.code) ? 'python3.12' : 'nodejs22.x');
+  if (o.code && o.code.endsWith('.py') && !runtime.startsWith('python')) throw new UsageError(`--code ${o.code} is Python: pass --runtime python3.12`);
+  const filters: string[] = [];
+  if (o.filter !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(o.filter);
+    } catch {
+      throw new UsageError(`--filter must be a JSON event pattern such as '{"eventName":["INSERT"]}' (got invalid JSON)`);
+    }
+    const list = (parsed as { Filters?: Array<{ Pattern?: unknown }> })?.Filters;
+    if (Array.isArray(list)) {
+      if (list.length === 0 || list.length > 5) throw new UsageError('--filter takes 1 to 5 patterns in Filters');
+      for (const f of list) filters.push(typeof f.Pattern === 'string' ? f.Pattern : JSON.stringify(f.Pattern));
+    } else if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) filters.push(JSON.stringify(parsed));
+    else throw new UsageError(`--filter must be a JSON object (an event pattern), e.g. '{"eventName":["INSERT"]}'`);
+  }
+  return {
+    batchSize: o.batchSize,
+    batchWindowS: o.batchWindow,
+    parallelizationFactor: o.parallelizationFactor,
+    startingPosition: o.startingPosition,
+    maxRetries: o.maxRetries,
+    maxRecordAge: o.maxRecordAge,
+    bisect: Boolean(o.bisect),
+    reportFailures: Boolean(o.reportFailures),
+    filters,
+    memory: o.memory,
+    timeout: o.timeout,
+    runtime,
+    ...(o.code ? { code: o.code } : {}),
+    ...(o.handler ? { handler: o.handler } : {}),
+    workMs: o.workMs,
+    failRate: o.failRate,
+    ...(o.roleArn ? { roleArn: o.roleArn } : {}),
+  };
+}
+
+export async function runAttachConsumer(opts: AttachOptions, deps: CommandDeps, signal?: AbortSignal): Promise<AttachResult> {
+  const settings = consumerSettings(opts);
+  const target = targetFrom(opts, deps.env);
+  await deps.ensureStack(target);
+  const clients = deps.clients(target);
+  const key = targetKey(target);
+  const runId = opts.runId ?? newRunId(deps.now());
+  const spinner = deps.reporter.spinner(`Attaching a consumer to ${opts.table}`);
+  try {
+    const table = await describeTable(clients.dynamodb, opts.table);
+    if (!table.streamArn) {
+      throw new UsageError(`table ${opts.table} has no stream enabled`, {
+        hint: `enable one: aws dynamodb update-table --table-name ${opts.table} --stream-specification StreamEnabled=true,StreamViewType=NEW_IMAGE`,
+      });
+    }
+    const now = new Date(deps.now());
+    const deployed = await deployConsumer(clients, {
+      functionName: `ddbs-test-${runId}`,
+      streamArn: table.streamArn,
+      region: target.region,
+      settings,
+      tags: ownershipTags(now, runId),
+      onCreated: (kind, id) => deps.state.addResource({ kind, id, target: key, createdAt: new Date(deps.now()).toISOString(), runId }),
+      onProgress: (t) => spinner.update(`Attaching a consumer to ${opts.table}: ${t}`),
+      ...(signal ? { signal } : {}),
+    });
+    deps.state.addAttachment({
+      target: key,
+      table: opts.table,
+      functionName: deployed.functionName,
+      logGroup: deployed.logGroup,
+      mappingUuid: deployed.mappingUuid,
+      batchSize: settings.batchSize,
+      parallelizationFactor: settings.parallelizationFactor,
+      batchWindowS: settings.batchWindowS,
+      createdAt: now.toISOString(),
+    });
+    spinner.succeed(`Consumer ${deployed.functionName} attached to ${opts.table} (mapping ${deployed.mappingUuid} Enabled)`);
+    return { ...deployed, table: opts.table, streamArn: table.streamArn, runId, settings };
+  } catch (err) {
+    spinner.fail();
+    throw err;
+  } finally {
+    clients.destroy();
+  }
+}
+
+export function addConsumerOptions(c: Command): Command {
+  return c
+    .option('--batch-size <n>', 'records per invocation (1-10000)', intInRange(1, 10000), 100)
+    .option('--batch-window <s>', 'MaximumBatchingWindowInSeconds (0-300)', intInRange(0, 300), 0)
+    .option('--parallelization-factor <n>', 'concurrent batches per shard (1-10)', intInRange(1, 10), 1)
+    .addOption(new Option('--starting-position <pos>', 'where to start reading').choices(['TRIM_HORIZON', 'LATEST']).default('TRIM_HORIZON'))
+    .option('--max-retries <n>', 'MaximumRetryAttempts (-1 = until the record expires, 0-10000)', intInRange(-1, 10000), -1)
+    .option('--max-record-age <s>', 'MaximumRecordAgeInSeconds (-1, or 60-604800)', intInRange(-1, 604800), -1)
+    .option('--bisect', 'split a failing batch in two (BisectBatchOnFunctionError)')
+    .option('--report-failures', 'enable ReportBatchItemFailures')
+    .option('--filter <json>', 'FilterCriteria event pattern (JSON)')
+    .option('--memory <mb>', 'function memory (128-10240 MB)', intInRange(128, 10240), 256)
+    .option('--timeout <s>', 'function timeout (1-900 s)', intInRange(1, 900), 30)
+    .option('--code <path>', 'your own handler code (file or folder) to wrap')
+    .option('--handler <module.function>', 'your handler, e.g. index.handler')
+    .addOption(new Option('--runtime <runtime>', 'runtime (default nodejs22.x; python3.12 for .py code)').choices(['nodejs22.x', 'nodejs20.x', 'python3.12', 'python3.13']))
+    .option('--role-arn <arn>', 'on AWS: use this execution role instead of creating one');
+}
+
+export function attachConsumerCommand(deps: (opts: GlobalOptions) => CommandDeps): Command {
+  const cmd = new Command('attach-consumer')
+    .description('deploy the instrumented consumer function and its event source mapping on a table stream; waits until Enabled')
+    .requiredOption('--table <name>', 'table whose stream to consume', tableName);
+  addConsumerOptions(cmd)
+    .option('--work-ms <ms>', 'simulated work per invocation (0-900000 ms)', intInRange(0, 900000), 0)
+    .option('--fail-rate <p>', 'probability (0-1) that an invocation fails', numberInRange(0, 1), 0)
+    .addHelpText('after', '\nExamples:\n  $ ddbs-test attach-consumer --table t1 --batch-size 10\n  $ ddbs-test attach-consumer --table t1 --code ./handler.py --handler handler.hello --runtime python3.12');
+  addCommonOptions(cmd, { yes: true });
+  cmd.action(async (opts: AttachOptions) => {
+    const d = deps(opts);
+    const r = await runAttachConsumer(opts, d);
+    d.reporter.result(`Consumer ${r.functionName} on ${r.table}: batch size ${r.settings.batchSize}, window ${r.settings.batchWindowS} s, parallelization ${r.settings.parallelizationFactor}\nlogs: ${r.logGroup}\nmapping: ${r.mappingUuid}`, r);
+  });
+  return cmd;
+}
