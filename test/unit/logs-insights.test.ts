@@ -30,7 +30,7 @@ const MESSAGES: Array<[number, string, string]> = [
 
 function rowsFor(query: string) {
   const parsed = parseQuery(query);
-  const rows = MESSAGES.map(([ts, stream, message], i) => new EventRow({ timestamp: ts, message, ingestionTime: ts + 5, seq: i + 1, bytes: message.length + 26 }, stream, '/aws/lambda/f', '000000000000', `ptr${i}`));
+  const rows = MESSAGES.map(([ts, stream, message], i) => new EventRow({ timestamp: ts, message, ingestionTime: ts + 5, seq: i + 1, bytes: message.length + 26 }, stream, '/aws/lambda/f', '000000000000'));
   if (!readsOldestFirst(parsed)) rows.reverse();
   return runQuery(parsed, rows, 10_000);
 }

@@ -49,8 +49,12 @@ export function lowerBound(events: LogEventRecord[], ts: number, seq: number): n
 }
 
 /** 56 digits, like the tokens and event ids real AWS shows; encodes (timestamp, seq). */
+const ZEROS = '0'.repeat(28);
+
 export function encodeEventKey(ts: number, seq: number): string {
-  return String(Math.max(0, Math.trunc(ts))).padStart(28, '0') + String(seq).padStart(28, '0');
+  const t = String(Math.max(0, Math.trunc(ts)));
+  const s = String(seq);
+  return ZEROS.slice(t.length) + t + ZEROS.slice(s.length) + s;
 }
 
 export function decodeEventKey(digits: string): { ts: number; seq: number } | undefined {

@@ -3,7 +3,7 @@
 // and `Complete` afterwards, so clients exercise their polling loop as they must against AWS.
 import type { GetQueryResultsResponse, QueryInfo, QueryStatistics, ResultField } from '@aws-sdk/client-cloudwatch-logs';
 import { EventMerge } from '../event-merge.ts';
-import { encodeEventKey, type LogsState } from '../state.ts';
+import type { LogsState } from '../state.ts';
 import type { Query } from './ast.ts';
 import { EventRow } from './rows.ts';
 import { readsOldestFirst, runQuery } from './run.ts';
@@ -40,8 +40,7 @@ export class QueryRegistry {
     for (let next = merge.next(); next; next = merge.next()) {
       const { stream, event } = next;
       bytesScanned += event.bytes;
-      const ptr = Buffer.from(`${stream.groupName}\n${stream.name}\n${encodeEventKey(event.timestamp, event.seq)}`).toString('base64');
-      rows.push(new EventRow(event, stream.name, stream.groupName, this.state.accountId, ptr));
+      rows.push(new EventRow(event, stream.name, stream.groupName, this.state.accountId));
     }
     if (!readsOldestFirst(query)) rows.reverse();
     const scanned = rows.length;

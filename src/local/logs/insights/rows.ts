@@ -2,7 +2,7 @@
 // query that only looks at @message never parses JSON; aggregated rows after `stats` are plain maps.
 import type { Value } from './ast.ts';
 import { firstJsonFragment, flattenJson, lambdaFields } from './fields.ts';
-import type { LogEventRecord } from '../state.ts';
+import { encodeEventKey, type LogEventRecord } from '../state.ts';
 
 export interface Row {
   get(name: string): Value;
@@ -26,20 +26,25 @@ export class PlainRow implements Row {
 
 export class EventRow implements Row {
   readonly timestamp: number;
-  readonly ptr: string;
   private readonly event: LogEventRecord;
   private readonly streamName: string;
-  private readonly logField: string;
+  private readonly groupName: string;
+  private readonly accountId: string;
   private assigned?: Map<string, Value>;
   private lambda?: Record<string, Value> | null;
   private json?: Map<string, Value> | null;
 
-  constructor(event: LogEventRecord, streamName: string, groupName: string, accountId: string, ptr: string) {
+  constructor(event: LogEventRecord, streamName: string, groupName: string, accountId: string) {
     this.event = event;
     this.timestamp = event.timestamp;
     this.streamName = streamName;
-    this.logField = `${accountId}:${groupName}`;
-    this.ptr = ptr;
+    this.groupName = groupName;
+    this.accountId = accountId;
+  }
+
+  /** Opaque pointer to the event (built only for rows that reach the results). */
+  get ptr(): string {
+    return Buffer.from(`${this.groupName}\n${this.streamName}\n${encodeEventKey(this.event.timestamp, this.event.seq)}`).toString('base64');
   }
 
   set(name: string, v: Value): void {
@@ -58,7 +63,7 @@ export class EventRow implements Row {
       case '@logStream':
         return this.streamName;
       case '@log':
-        return this.logField;
+        return `${this.accountId}:${this.groupName}`;
       case '@ptr':
         return this.ptr;
       default:
