@@ -41,6 +41,7 @@ describe('lambda control plane', () => {
       [{ MemorySize: 20000 }, 400, 'InvalidParameterValueException', /less than or equal to 10240/],
       [{ Environment: { Variables: { BIG: 'x'.repeat(5000) } } }, 400, 'InvalidParameterValueException', /exceeded the 4KB limit/],
       [{ Code: { ZipFile: Buffer.from('not a zip').toString('base64') } }, 400, 'InvalidParameterValueException', /^Could not unzip uploaded file/],
+      [{ Environment: { Variables: { AWS_ACCESS_KEY_ID: 'x' } } }, 400, 'InvalidParameterValueException', /reserved keys .*: AWS_ACCESS_KEY_ID$/],
       [{ FunctionName: 'x'.repeat(65) }, 400, 'InvalidParameterValueException', /length less than or equal to 64/],
     ];
     for (const [override, status, code, message] of cases) {

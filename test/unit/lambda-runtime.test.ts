@@ -187,6 +187,23 @@ describe('lambda execution environments', () => {
     assert.equal(ev.statusCode, 202);
   });
 
+  it('runs concurrent invocations in separate environments up to the cap; beyond it calls queue', async () => {
+    const capped = createTestService({ concurrencyPerFunction: 2 });
+    try {
+      await capped.create('cap-fn', 'node-actions');
+      const started = Date.now();
+      const results = await Promise.all([0, 1, 2, 3].map(() => capped.invoke('cap-fn', { action: 'sleep', ms: 300 })));
+      const elapsed = Date.now() - started;
+      const envPids = new Set(await Promise.all([0, 1].map(async () => (await capped.invoke('cap-fn', {})).json().pid)));
+      assert.ok(results.every((r) => r.json().slept === 300));
+      assert.ok(elapsed >= 600, `4 x 300 ms on 2 environments took ${elapsed} ms`);
+      assert.ok(capped.logs.streams('/aws/lambda/cap-fn').length === 2, 'one log stream per environment, two environments');
+      assert.ok(envPids.size >= 1 && envPids.size <= 2);
+    } finally {
+      await capped.service.close();
+    }
+  });
+
   it('close() ends every environment process and removes the temp dirs', async () => {
     const ctxPid = (await kit.invoke('node-fn', { action: 'context' })).json().pid;
     pids.add(ctxPid);

@@ -10,6 +10,13 @@ const ROLE_PATTERN = /^arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\
 const NAME_PATTERN = /^[a-zA-Z0-9_-]+$/;
 const ENV_KEY = /^[a-zA-Z]([a-zA-Z0-9_])*$/;
 const ENV_LIMIT_BYTES = 4096;
+/** Variables the Lambda platform sets itself; AWS refuses them in Environment.Variables. */
+const RESERVED_ENV = new Set([
+  '_HANDLER', '_X_AMZN_TRACE_ID', 'AWS_DEFAULT_REGION', 'AWS_REGION', 'AWS_EXECUTION_ENV', 'AWS_LAMBDA_FUNCTION_NAME',
+  'AWS_LAMBDA_FUNCTION_MEMORY_SIZE', 'AWS_LAMBDA_FUNCTION_VERSION', 'AWS_LAMBDA_INITIALIZATION_TYPE', 'AWS_LAMBDA_LOG_GROUP_NAME',
+  'AWS_LAMBDA_LOG_STREAM_NAME', 'AWS_ACCESS_KEY', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN',
+  'AWS_LAMBDA_RUNTIME_API', 'LAMBDA_TASK_ROOT', 'LAMBDA_RUNTIME_DIR',
+]);
 
 export function validateName(name: unknown): string {
   if (typeof name !== 'string' || name.length === 0) throw validationError(`Value null at 'functionName' failed to satisfy constraint: Member must not be null`);
@@ -63,6 +70,10 @@ export function validateEnvironment(environment: unknown): Record<string, string
   for (const [k, v] of Object.entries(vars)) {
     if (!ENV_KEY.test(k)) throw validationError(`Value at 'environment.variables' failed to satisfy constraint: Map keys must satisfy constraint: [Member must satisfy regular expression pattern: [a-zA-Z]([a-zA-Z0-9_])+]`);
     out[k] = String(v);
+  }
+  const reserved = Object.keys(out).filter((k) => RESERVED_ENV.has(k));
+  if (reserved.length > 0) {
+    throw invalidParameter(`Lambda was unable to configure your environment variables because the environment variables you have provided contains reserved keys that are currently not supported for modification. Reserved keys used in this request: ${reserved.join(', ')}`);
   }
   const measured = JSON.stringify(out);
   if (Buffer.byteLength(measured) > ENV_LIMIT_BYTES) {
