@@ -108,7 +108,7 @@ function asConsumerLine(o: Record<string, unknown>): ConsumerLine | undefined {
  */
 export function parseConsumerLine(message: string): ConsumerLine | undefined {
   const start = message.indexOf('{');
-  if (start < 0 || !message.includes('"ddbsTest"', start)) return undefined;
+  if (start < 0 || !message.includes('ddbsTest', start)) return undefined; // cheap pre-filter
   let parsed: unknown;
   try {
     parsed = JSON.parse(message.slice(start));
@@ -153,13 +153,17 @@ function recordSpace(expected: ExpectedRecords): RecordSpace {
   };
 }
 
-function forEachIndex(groups: IdentityGroups, space: RecordSpace, visit: (index: number) => void): void {
-  for (const [run, seqs] of Object.entries(groups.s)) for (const seq of seqs) visit(space.indexOfSeeded(run, seq));
-  for (const hash of groups.h) visit(space.indexOfHash(hash));
+/** Indexes of the expected records in `groups` (a done line's failed list). */
+function indexSet(groups: IdentityGroups, space: RecordSpace): Set<number> {
+  const set = new Set<number>();
+  for (const run of Object.keys(groups.s)) for (const seq of groups.s[run]!) set.add(space.indexOfSeeded(run, seq));
+  for (const hash of groups.h) set.add(space.indexOfHash(hash));
+  return set;
 }
 
 interface Invocation {
-  parts: Map<number, BatchLine>;
+  /** Batch-line parts by part number (a part read twice is kept once). */
+  parts: (BatchLine | undefined)[];
   done: DoneLine | undefined;
 }
 
@@ -173,8 +177,8 @@ function groupByInvocation(lines: Iterable<ConsumerLine>): Map<string, Invocatio
   const byRid = new Map<string, Invocation>();
   for (const line of lines) {
     let inv = byRid.get(line.rid);
-    if (!inv) byRid.set(line.rid, (inv = { parts: new Map(), done: undefined }));
-    if (line.kind === 'batch') inv.parts.set(line.part, line);
+    if (!inv) byRid.set(line.rid, (inv = { parts: [], done: undefined }));
+    if (line.kind === 'batch') inv.parts[line.part] = line;
     else inv.done = betterDone(inv.done, line);
   }
   return byRid;
@@ -192,15 +196,35 @@ function sentAtBySeq(items: number, writes: readonly WriteRequestTiming[]): Floa
   return sentAt;
 }
 
+/** Per-record state, in typed arrays indexed by record (100,000 records = a few hundred KB). */
+interface Tally {
+  deliveries: Uint32Array;
+  firstT: Float64Array;
+  processed: Uint8Array;
+  unexpected: number;
+}
+
+/**
+ * Counts one delivery of record `i` received at `t`; returns 1 if it is an expected record.
+ * `failed` undefined = the invocation succeeded (ok) or failed as a whole (then `ok` is false).
+ */
+function tally(st: Tally, i: number, t: number, ok: boolean, failed: Set<number> | undefined): number {
+  if (i < 0) {
+    st.unexpected++;
+    return 0;
+  }
+  st.deliveries[i]!++;
+  if (!(st.firstT[i]! <= t)) st.firstT[i] = t;
+  if (failed ? !failed.has(i) : ok) st.processed[i] = 1;
+  return 1;
+}
+
 /** Reconciles one run. Lines may arrive in any order and include other runs' lines. */
 export function reconcile(input: ReconcileInput): Reconciliation {
   const space = recordSpace(input.expected);
-  const deliveries = new Uint32Array(space.size);
-  const firstT = new Float64Array(space.size).fill(Number.NaN);
-  const processed = new Uint8Array(space.size);
+  const st: Tally = { deliveries: new Uint32Array(space.size), firstT: new Float64Array(space.size).fill(Number.NaN), processed: new Uint8Array(space.size), unexpected: 0 };
   const batchSizes: number[] = [];
   const recordsPerInvocation: Record<string, number> = {};
-  let unexpected = 0;
   let functionErrors = 0;
   let withoutOutcome = 0;
   let partial = 0;
@@ -209,40 +233,34 @@ export function reconcile(input: ReconcileInput): Reconciliation {
   let lastDeliveryAt = Number.NEGATIVE_INFINITY;
 
   for (const inv of groupByInvocation(input.lines).values()) {
-    if (inv.parts.size === 0) continue;
     const done = inv.done;
-    const failed = new Set<number>();
-    if (done && !done.ok && done.failed) forEachIndex(done.failed, space, (i) => failed.add(i));
-    const success = (i: number) => done !== undefined && (done.ok || (done.failed !== undefined && !failed.has(i)));
+    const ok = done?.ok === true;
+    const failed = done && !done.ok && done.failed ? indexSet(done.failed, space) : undefined;
     let expectedHere = 0;
+    let partsSeen = 0;
     let n = 0;
     let announcedParts = 0;
     let t = Number.NaN;
-    for (const line of inv.parts.values()) {
+    for (const line of inv.parts) {
+      if (!line) continue;
+      partsSeen++;
       n = Math.max(n, line.n);
       announcedParts = Math.max(announcedParts, line.parts);
       t = line.t;
-      forEachIndex(line, space, (i) => {
-        if (i < 0) {
-          unexpected++;
-          return;
-        }
-        expectedHere++;
-        deliveries[i]!++;
-        if (!(firstT[i]! <= line.t)) firstT[i] = line.t;
-        if (success(i)) processed[i] = 1;
-      });
+      for (const run of Object.keys(line.s)) for (const seq of line.s[run]!) expectedHere += tally(st, space.indexOfSeeded(run, seq), t, ok, failed);
+      for (const hash of line.h) expectedHere += tally(st, space.indexOfHash(hash), t, ok, failed);
     }
-    if (expectedHere === 0) continue; // another run's invocation
+    if (expectedHere === 0) continue; // another run's invocation, or a done line without its batch line
     batchSizes.push(n);
     recordsPerInvocation[n] = (recordsPerInvocation[n] ?? 0) + 1;
     if (t < firstDeliveryAt) firstDeliveryAt = t;
     if (t > lastDeliveryAt) lastDeliveryAt = t;
-    if (inv.parts.size < announcedParts) incomplete++;
+    if (partsSeen < announcedParts) incomplete++;
     if (!done) withoutOutcome++;
     if (!done || (!done.ok && !done.failed)) functionErrors++;
-    if (done && !done.ok && done.failed) partial++;
+    if (failed) partial++;
   }
+  const { deliveries, firstT, processed, unexpected } = st;
 
   let delivered = 0;
   let totalDeliveries = 0;
