@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { createDeps, type GlobalOptions } from './commands/context.ts';
 import { createTableCommand } from './commands/create-table.ts';
 import { attachConsumerCommand } from './commands/attach-consumer.ts';
+import { countCommand } from './commands/count.ts';
 import { teardownCommand } from './commands/teardown.ts';
 import { localCommand } from './commands/local.ts';
 import { registerPendingCommands } from './commands/registry.ts';
@@ -29,6 +30,7 @@ export function createProgram(io: CliIo): Command {
   program.addCommand(createTableCommand(deps));
   program.addCommand(attachConsumerCommand(deps));
   registerPendingCommands(program);
+  program.addCommand(countCommand(deps));
   program.addCommand(teardownCommand(deps));
   program.addCommand(localCommand(deps));
   applyRecursively(program, (c) => c.exitOverride().configureOutput({ writeErr: (s) => process.stderr.write(s) }));

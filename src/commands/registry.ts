@@ -20,25 +20,6 @@ export function registerPendingCommands(program: Command): void {
   );
   program.addCommand(
     pendingCommand(
-      'count',
-      'reconcile a run: written, delivered, processed, missing, duplicates, batches, latency, drain',
-      (c) =>
-        c
-          .option('--run <runId>', 'the run to count (default: the latest)')
-          .option('--table <name>', 'count a table written by another tool (written comes from a Scan)', tableName)
-          .option('--wait', 'wait until complete, idle or --timeout')
-          .option('--idle <s>', 'with --wait: stop after this many seconds without new deliveries (1-3600)', intInRange(1, 3600), 30)
-          .option('--timeout <s>', 'with --wait: give up after this many seconds (1-86400)', intInRange(1, 86400), 600)
-          .option('--pattern <text>', "also count the handler's own log lines containing TEXT")
-          .option('--insights', 'count with a Logs Insights query')
-          .option('--max-missing <n>', 'fail (exit 1) above this many missing records', intInRange(0, Number.MAX_SAFE_INTEGER), 0)
-          .option('--max-duplicates <n>', 'fail (exit 1) above this many duplicates', intInRange(0, Number.MAX_SAFE_INTEGER))
-          .option('--max-p99-ms <n>', 'fail (exit 1) above this p99 latency', intInRange(0, Number.MAX_SAFE_INTEGER)),
-      ['ddbs-test count --wait', 'ddbs-test count --table orders --pattern "checking streams"'],
-    ),
-  );
-  program.addCommand(
-    pendingCommand(
       'run',
       'the matrix: per cell create-table, attach-consumer, seed, count --wait, teardown; then a table and a verdict',
       (c) =>

@@ -1,0 +1,119 @@
+// Reads the consumer's marker lines (and, on request, the handler's own lines containing a text)
+// from CloudWatch Logs. FilterLogEvents, paginated, backing off on throttling so a long --wait
+// stays within the log service's request quotas. Lines are kept by event id, so re-reading an
+// overlapping window never counts an event twice.
+import { FilterLogEventsCommand, GetQueryResultsCommand, StartQueryCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { parseConsumerLine, type ConsumerLine } from '../core/reconcile.ts';
+import { errorName, translateAwsError } from './errors.ts';
+import { sleep } from './wait.ts';
+
+/** Matches only the consumer's own JSON lines (they are pure JSON events). */
+export const CONSUMER_FILTER = '{ $.ddbsTest = "v1" }';
+/** Events that arrive late are still caught: each poll re-reads this far behind the newest one. */
+const OVERLAP_MS = 120_000;
+const THROTTLED = new Set(['ThrottlingException', 'LimitExceededException', 'TooManyRequestsException', 'ServiceUnavailableException']);
+
+export interface LogReaderOptions {
+  logGroup: string;
+  /** Epoch ms: nothing before this belongs to the run. */
+  startTime: number;
+  signal?: AbortSignal;
+  wait?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/** A filter pattern matching events that contain `text` as a phrase. */
+export function phrasePattern(text: string): string {
+  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+export class ConsumerLogReader {
+  private readonly events = new Map<string, ConsumerLine>();
+  private newest: number;
+  private readonly opts: LogReaderOptions;
+  private readonly logs: CloudWatchLogsClient;
+
+  constructor(logs: CloudWatchLogsClient, opts: LogReaderOptions) {
+    this.logs = logs;
+    this.opts = opts;
+    this.newest = opts.startTime;
+  }
+
+  /** Fetches what arrived since the last poll; returns how many new consumer lines were found. */
+  async poll(): Promise<number> {
+    const before = this.events.size;
+    const from = Math.max(this.opts.startTime, this.newest - OVERLAP_MS);
+    await forEachEvent(this.logs, { logGroupName: this.opts.logGroup, startTime: from, filterPattern: CONSUMER_FILTER }, this.opts, (id, ts, message) => {
+      if (this.events.has(id)) return;
+      const line = parseConsumerLine(message);
+      if (!line) return;
+      this.events.set(id, line);
+      if (ts > this.newest) this.newest = ts;
+    });
+    return this.events.size - before;
+  }
+
+  lines(): Iterable<ConsumerLine> {
+    return this.events.values();
+  }
+
+  get size(): number {
+    return this.events.size;
+  }
+}
+
+/** Counts the handler's own log events containing `text` (the consumer's marker lines excluded). */
+export async function countPatternLines(logs: CloudWatchLogsClient, opts: LogReaderOptions & { text: string }): Promise<number> {
+  let n = 0;
+  await forEachEvent(logs, { logGroupName: opts.logGroup, startTime: opts.startTime, filterPattern: phrasePattern(opts.text) }, opts, (_id, _ts, message) => {
+    if (message.includes(opts.text) && !parseConsumerLine(message)) n += 1;
+  });
+  return n;
+}
+
+async function forEachEvent(
+  logs: CloudWatchLogsClient,
+  query: { logGroupName: string; startTime: number; filterPattern: string },
+  opts: LogReaderOptions,
+  visit: (eventId: string, timestamp: number, message: string) => void,
+): Promise<void> {
+  const wait = opts.wait ?? sleep;
+  let nextToken: string | undefined;
+  let backoff = 500;
+  do {
+    let page;
+    try {
+      page = await logs.send(new FilterLogEventsCommand({ ...query, limit: 10_000, ...(nextToken ? { nextToken } : {}) }), opts.signal ? { abortSignal: opts.signal } : {});
+      backoff = 500;
+    } catch (err) {
+      if (errorName(err) === 'ResourceNotFoundException') return; // no invocation has logged yet
+      if (THROTTLED.has(errorName(err) ?? '')) {
+        await wait(backoff + Math.random() * backoff, opts.signal);
+        backoff = Math.min(backoff * 2, 20_000);
+        continue;
+      }
+      throw translateAwsError(err, `reading logs of ${query.logGroupName}`);
+    }
+    for (const e of page.events ?? []) visit(e.eventId ?? `${e.logStreamName}/${e.timestamp}/${e.message}`, e.timestamp ?? 0, e.message ?? '');
+    nextToken = page.nextToken;
+  } while (nextToken);
+}
+
+/** Runs a Logs Insights query to completion and returns its rows as field → value maps. */
+export async function runInsightsQuery(logs: CloudWatchLogsClient, opts: { logGroup: string; startTime: number; endTime: number; query: string; limit?: number; signal?: AbortSignal }): Promise<Array<Record<string, string>>> {
+  try {
+    const { queryId } = await logs.send(
+      new StartQueryCommand({ logGroupName: opts.logGroup, startTime: Math.floor(opts.startTime / 1000), endTime: Math.ceil(opts.endTime / 1000), queryString: opts.query, limit: opts.limit ?? 10_000 }),
+    );
+    let delay = 200;
+    for (;;) {
+      const out = await logs.send(new GetQueryResultsCommand({ queryId }));
+      if (out.status === 'Complete') return (out.results ?? []).map((row) => Object.fromEntries(row.map((f) => [f.field ?? '', f.value ?? ''])));
+      if (out.status === 'Failed' || out.status === 'Cancelled' || out.status === 'Timeout') throw new Error(`Logs Insights query ${out.status}`);
+      await sleep(delay, opts.signal);
+      delay = Math.min(delay * 2, 2000);
+    }
+  } catch (err) {
+    if (errorName(err) === 'ResourceNotFoundException') return [];
+    throw translateAwsError(err, `querying ${opts.logGroup} with Logs Insights`);
+  }
+}
