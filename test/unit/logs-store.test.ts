@@ -44,7 +44,7 @@ describe('LogsStore (in-process writes from the local Lambda)', () => {
     assert.equal((await call('FilterLogEvents', { logGroupName: '/missing', nextToken: 'garbage' })).body.__type, 'ResourceNotFoundException');
   });
 
-  it('30,000 Lambda-style appends are cheap and 120,000 events filter fast with pagination', async () => {
+  it('30,000 Lambda-style appends are cheap and 120,000 events filter fast with pagination', async (t) => {
     const { store, call } = makeService(() => 2_000_000_000);
     const group = '/aws/lambda/load';
     const streams = Array.from({ length: 40 }, (_, i) => `2024/05/21/[$LATEST]${i.toString(16).padStart(32, '0')}`);
@@ -97,7 +97,7 @@ describe('LogsStore (in-process writes from the local Lambda)', () => {
     const insightsMs = performance.now() - t3;
     assert.deepEqual(res.body.results[0].map((f: { value: string }) => f.value), ['10000', '10000']);
     assert.ok(insightsMs < 5000, `Insights over 120,000 events took ${insightsMs.toFixed(0)} ms`);
-    process.stdout.write(`# append 40k: ${appendMs.toFixed(0)} ms; filter "ddbsTest": ${filterMs.toFixed(0)} ms; all 120k: ${allMs.toFixed(0)} ms; insights: ${insightsMs.toFixed(0)} ms\n`);
+    t.diagnostic(`append 40k: ${appendMs.toFixed(0)} ms; filter "ddbsTest": ${filterMs.toFixed(0)} ms; all 120k: ${allMs.toFixed(0)} ms; insights: ${insightsMs.toFixed(0)} ms`);
   });
 
   it('FilterLogEvents pages stop at ~1 MB and resume without loss', async () => {

@@ -53,17 +53,22 @@ export function runQuery(query: Query, source: Row[], maxRows: number): QueryOut
         displayed = undefined;
         aggregated = true;
         break;
-      case 'sort':
-        rows = [...rows].sort((a, b) => {
-          for (const key of cmd.keys) {
-            const c = compareValues(evaluate(key.expr, a), evaluate(key.expr, b));
+      case 'sort': {
+        // Evaluate each key once per row, then sort the decorated rows (stable).
+        const decorated = rows.map((row) => ({ row, keys: cmd.keys.map((k) => evaluate(k.expr, row)) }));
+        decorated.sort((a, b) => {
+          for (let i = 0; i < cmd.keys.length; i++) {
+            const va = a.keys[i];
+            const vb = b.keys[i];
+            const c = compareValues(va, vb);
             // Absent values stay last in both directions.
-            const missing = evaluate(key.expr, a) == null || evaluate(key.expr, b) == null;
-            if (c !== 0) return key.desc && !missing ? -c : c;
+            if (c !== 0) return cmd.keys[i]!.desc && va != null && vb != null ? -c : c;
           }
           return 0;
         });
+        rows = decorated.map((d) => d.row);
         break;
+      }
       case 'limit':
         rows = rows.slice(0, cmd.n);
         break;
