@@ -8,7 +8,8 @@ import { attachConsumerCommand } from './commands/attach-consumer.ts';
 import { countCommand } from './commands/count.ts';
 import { teardownCommand } from './commands/teardown.ts';
 import { localCommand } from './commands/local.ts';
-import { registerPendingCommands } from './commands/registry.ts';
+import { seedCommand } from './commands/seed.ts';
+import { runCommand } from './commands/run.ts';
 import { createReporter } from './output/reporter.ts';
 import { UsageError } from './errors.ts';
 
@@ -18,6 +19,8 @@ export const VERSION = pkg.version;
 export interface CliIo {
   env: NodeJS.ProcessEnv;
   stdinIsTTY: boolean;
+  /** Aborted on the first Ctrl-C / SIGTERM: commands stop and clean up what they created. */
+  signal?: AbortSignal;
 }
 
 export function createProgram(io: CliIo): Command {
@@ -29,8 +32,9 @@ export function createProgram(io: CliIo): Command {
     .addHelpText('after', '\nExamples:\n  $ ddbs-test run --items 1000,10000 --batch 1,10\n  $ ddbs-test create-table --table t1 && ddbs-test teardown --yes\n  $ ddbs-test local status');
   program.addCommand(createTableCommand(deps));
   program.addCommand(attachConsumerCommand(deps));
-  registerPendingCommands(program);
+  program.addCommand(seedCommand(deps));
   program.addCommand(countCommand(deps));
+  program.addCommand(runCommand(deps, io.signal));
   program.addCommand(teardownCommand(deps));
   program.addCommand(localCommand(deps));
   applyRecursively(program, (c) => c.exitOverride().configureOutput({ writeErr: (s) => process.stderr.write(s) }));
