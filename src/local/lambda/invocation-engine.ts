@@ -10,7 +10,7 @@ import { ExecutionEnvironment, newLogStreamName, type PhaseResult } from './runt
 import { resolvePython, type EnvironmentSpec } from './runtime/launch.ts';
 import { LogSink } from './runtime/log-sink.ts';
 import { MemoryWatchdog } from './runtime/memory-watchdog.ts';
-import { EnvironmentPool } from './runtime/pool.ts';
+import { EnvironmentPool, type Lease } from './runtime/pool.ts';
 import { endLine, initReportLine, initStartLine, reportLine, startLine, type ReportFields } from './platform-log.ts';
 
 export const MAX_RESPONSE_BYTES = 6_291_556;
@@ -44,7 +44,12 @@ export class InvocationEngine {
   async invoke(fn: FunctionRecord, payload: Buffer, tail: boolean, clientContext?: unknown): Promise<InvokeOutcome> {
     if (this.closed) throw new LambdaInvokeError('ServiceException', 'The Lambda service is shutting down', 500);
     const pool = this.poolFor(fn);
-    const lease = await pool.acquire();
+    let lease: Lease;
+    try {
+      lease = await pool.acquire();
+    } catch {
+      throw new LambdaInvokeError('ServiceException', 'The function was deleted or the Lambda service is shutting down', 500);
+    }
     const env = lease.env;
     try {
       return await this.runOn(env, lease.cold, fn, payload, tail, clientContext);

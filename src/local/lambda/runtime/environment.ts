@@ -57,6 +57,8 @@ export class ExecutionEnvironment {
 
   /** Spawns the process and resolves when the handler module is loaded (or failed to load). */
   start(python: string): Promise<PhaseResult> {
+    // Killed before it ever started (the service closed while this invocation waited): spawn nothing.
+    if (this.dead) return Promise.resolve({ kind: 'died', reason: 'exit', description: 'Runtime exited without providing a reason' });
     const launch = launchFor(this.spec, this.logStream, python);
     const child = spawn(launch.command, launch.args, { cwd: this.spec.codeDir, env: launch.env, stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'] });
     this.child = child;
@@ -100,7 +102,8 @@ export class ExecutionEnvironment {
   kill(reason?: 'timeout' | 'memory'): Promise<void> {
     if (reason && !this.killReason) this.killReason = reason;
     if (reason === 'memory') this.maxMemoryMb = this.spec.memorySize;
-    if (this.child && this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    if (!this.child) this.dead = true;
+    else if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
     return this.closed ?? Promise.resolve();
   }
 

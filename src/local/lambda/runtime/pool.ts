@@ -12,10 +12,11 @@ export interface Lease {
 export class EnvironmentPool {
   private readonly idle: ExecutionEnvironment[] = [];
   private readonly live = new Set<ExecutionEnvironment>();
-  private readonly waiters: Array<(lease: Lease) => void> = [];
+  private readonly waiters: Array<{ resolve: (lease: Lease) => void; reject: (err: Error) => void }> = [];
   private readonly cap: number;
   private readonly create: () => ExecutionEnvironment;
   private retired = false;
+  private destroyed = false;
   private onEmpty: (() => void) | undefined;
 
   constructor(cap: number, create: () => ExecutionEnvironment) {
@@ -24,24 +25,30 @@ export class EnvironmentPool {
   }
 
   acquire(): Promise<Lease> | Lease {
+    if (this.destroyed) return Promise.reject(new Error('the function\'s environments were shut down'));
     while (this.idle.length > 0) {
       const env = this.idle.pop() as ExecutionEnvironment;
       if (!env.dead) return { env, cold: false };
       this.forget(env);
     }
     if (this.live.size < this.cap) return this.fresh();
-    return new Promise((resolve) => this.waiters.push(resolve));
+    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
   }
 
   release(env: ExecutionEnvironment): void {
+    if (this.destroyed) {
+      this.forget(env);
+      void env.kill();
+      return;
+    }
     if (env.dead) {
       this.forget(env);
       const next = this.waiters.shift();
-      if (next) next(this.fresh());
+      if (next) next.resolve(this.fresh());
       return;
     }
     const next = this.waiters.shift();
-    if (next) next({ env, cold: false });
+    if (next) next.resolve({ env, cold: false });
     else if (this.retired) {
       this.forget(env);
       void env.kill();
@@ -79,6 +86,8 @@ export class EnvironmentPool {
 
   /** Ends every environment, busy or not (service close, function delete). */
   async destroy(): Promise<void> {
+    this.destroyed = true;
+    for (const waiter of this.waiters.splice(0)) waiter.reject(new Error('the function\'s environments were shut down'));
     this.retire();
     await Promise.all([...this.live].map((env) => env.kill()));
     for (const env of [...this.live]) this.forget(env);
