@@ -4,7 +4,9 @@ import { Option, type Command } from 'commander';
 import { createClients, type Clients } from '../aws/clients.ts';
 import { resolveTarget, type Target, type TargetOptions } from '../aws/target.ts';
 import { StateStore, defaultHome } from '../core/state.ts';
-import { startStack } from '../local/supervisor.ts';
+import { startStack, stackStatus } from '../local/supervisor.ts';
+import type { StackInfo } from '../local/daemon.ts';
+import { LocalStackError } from '../errors.ts';
 import type { Reporter } from '../output/reporter.ts';
 import { parsePort } from '../aws/target.ts';
 
@@ -29,6 +31,7 @@ export interface GlobalOptions extends TargetOptions {
 
 export function createDeps(reporter: Reporter, env: NodeJS.ProcessEnv, stdinIsTTY: boolean): CommandDeps {
   const home = defaultHome(env);
+  let known: StackInfo | undefined;
   return {
     env,
     reporter,
@@ -39,7 +42,17 @@ export function createDeps(reporter: Reporter, env: NodeJS.ProcessEnv, stdinIsTT
     now: () => Date.now(),
     async ensureStack(target) {
       if (target.kind !== 'local' || target.port === undefined) return;
+      if (known) {
+        // Later phases of the same command: the stack must still be the one we started with. A
+        // restarted stack is empty, so carrying on would only produce confusing errors.
+        const now = await stackStatus(home);
+        if (now?.pid === known.pid) return;
+        throw new LocalStackError('the local stack stopped while this command was running', {
+          hint: 'check `ddbs-test local status` and its log; restart with `ddbs-test local start`, then `ddbs-test teardown --yes` removes what is left in the state file',
+        });
+      }
       const { started, info } = await startStack({ home, port: target.port, region: target.region });
+      known = info;
       if (started) reporter.info(`Started the local stack at ${info.url} (stop it with \`ddbs-test local stop\`)`);
     },
   };

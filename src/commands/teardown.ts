@@ -7,7 +7,8 @@ import { targetKey, type Target } from '../aws/target.ts';
 import { translateAwsError } from '../aws/errors.ts';
 import type { Clients } from '../aws/clients.ts';
 import type { ResourceKind, ResourceRecord } from '../core/state.ts';
-import { AwsError, NotAvailableError } from '../errors.ts';
+import { AwsError, UsageError } from '../errors.ts';
+import { findTaggedResources, parseAge } from '../aws/sweep.ts';
 import { confirm } from '../output/prompt.ts';
 
 export interface TeardownOptions extends GlobalOptions {
@@ -55,9 +56,12 @@ export async function teardownResources(resources: ResourceRecord[], clients: Cl
 }
 
 export async function runTeardown(opts: TeardownOptions, deps: CommandDeps): Promise<TeardownResult> {
-  if (opts.sweep) throw new NotAvailableError('teardown --sweep');
+  const olderThanMs = opts.olderThan === undefined ? undefined : parseAge(opts.olderThan);
+  if (opts.olderThan !== undefined && olderThanMs === undefined) throw new UsageError(`--older-than must be a number with s, m, h or d, e.g. 24h (got '${opts.olderThan}')`);
+  if (opts.olderThan !== undefined && !opts.sweep) throw new UsageError('--older-than only applies with --sweep');
   const target: Target = targetFrom(opts, deps.env);
   const key = targetKey(target);
+  if (opts.sweep) return sweep(opts, deps, target, key, olderThanMs);
   const resources = deps.state.resourcesFor(key).filter((r) => !opts.run || r.runId === opts.run);
   if (resources.length === 0) return { target: key, deleted: [], skipped: [], failed: [] };
   if (!opts.yes && deps.canPrompt) {
@@ -69,6 +73,32 @@ export async function runTeardown(opts: TeardownOptions, deps: CommandDeps): Pro
   const clients = deps.clients(target);
   try {
     return await teardownResources(resources, clients, deps, key);
+  } finally {
+    clients.destroy();
+  }
+}
+
+/** Finds tagged leftovers without the state file, asks, and deletes them. */
+async function sweep(opts: TeardownOptions, deps: CommandDeps, target: Target, key: string, olderThanMs: number | undefined): Promise<TeardownResult> {
+  await deps.ensureStack(target);
+  const clients = deps.clients(target);
+  try {
+    const spinner = deps.reporter.spinner('Looking for resources tagged ddbs-test:owner=ddbs-test');
+    let found;
+    try {
+      found = await findTaggedResources(clients, olderThanMs, deps.now());
+      spinner.succeed(`Found ${found.length} tagged resource(s)${olderThanMs !== undefined ? ` older than ${opts.olderThan}` : ''}`);
+    } catch (err) {
+      spinner.fail();
+      throw translateAwsError(err, 'listing resources for the sweep');
+    }
+    if (found.length === 0) return { target: key, deleted: [], skipped: [], failed: [] };
+    if (!opts.yes && deps.canPrompt) {
+      const ok = await confirm(`Delete these ${found.length} resources?\n${found.map((r) => `  ${r.kind} ${r.id}${r.createdAt ? ` (created ${r.createdAt})` : ''}`).join('\n')}\n`);
+      if (!ok) return { target: key, deleted: [], skipped: [], failed: [], cancelled: true };
+    }
+    const records = found.map((r) => ({ kind: r.kind, id: r.id, target: key, createdAt: r.createdAt ?? '', ...(r.runId ? { runId: r.runId } : {}) }));
+    return await teardownResources(records, clients, deps, key);
   } finally {
     clients.destroy();
   }

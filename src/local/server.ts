@@ -19,7 +19,7 @@ export interface LocalStackOptions {
   /** Diagnostics sink; default: silent. */
   log?: (line: string) => void;
   /** Passed to the ESM poller so tests can speed it up. */
-  esm?: { pollIntervalMs?: number };
+  esm?: { pollIntervalMs?: number; transitionDelayMs?: number; retryBaseDelayMs?: number; retryMaxDelayMs?: number; shardRefreshMs?: number };
 }
 
 export interface LocalStack {
@@ -43,7 +43,7 @@ export async function createLocalStack(opts: LocalStackOptions): Promise<LocalSt
   const dynamodb = await createDynamoDbService(ctx);
   const logs = createLogsService(ctx);
   const lambda = createLambdaService(ctx, { logs: logs.store });
-  const esm = createEsmService(ctx, { lambda: lambda.invoker, dynamodb: dynamodb.backend, pollIntervalMs: opts.esm?.pollIntervalMs });
+  const esm = createEsmService(ctx, { lambda: lambda.invoker, dynamodb: dynamodb.backend, ...opts.esm });
   const iam = createIamService(ctx);
   const services = { dynamodb: dynamodb.handle, lambda: lambda.handle, esm: esm.handle, logs: logs.handle, iam: iam.handleIam, sts: iam.handleSts };
 
