@@ -10,6 +10,7 @@ import { teardownCommand } from './commands/teardown.ts';
 import { localCommand } from './commands/local.ts';
 import { seedCommand } from './commands/seed.ts';
 import { runCommand } from './commands/run.ts';
+import { doctorCommand } from './commands/doctor.ts';
 import { createReporter } from './output/reporter.ts';
 import { UsageError } from './errors.ts';
 
@@ -37,6 +38,7 @@ export function createProgram(io: CliIo): Command {
   program.addCommand(runCommand(deps, io.signal));
   program.addCommand(teardownCommand(deps));
   program.addCommand(localCommand(deps));
+  program.addCommand(doctorCommand(deps));
   applyRecursively(program, (c) => c.exitOverride().configureOutput({ writeErr: (s) => process.stderr.write(s) }));
   return program;
 }
