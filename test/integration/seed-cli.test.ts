@@ -2,8 +2,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { spawn } from 'node:child_process';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { createCliSandbox, type CliSandbox } from '../helpers/cli.ts';
+import { BIN, createCliSandbox, type CliSandbox } from '../helpers/cli.ts';
 import { readWritesFile, type SeedCommandResult } from '../../src/commands/seed.ts';
 import type { StateDocument } from '../../src/core/state.ts';
 
@@ -47,6 +48,39 @@ describe('seed through the real CLI', () => {
     const scan = await ddb.send(new ScanCommand({ TableName: 'seedt', Select: 'COUNT' }));
     ddb.destroy();
     assert.equal(scan.Count, 500);
+  });
+
+  it('Ctrl-C stops sending, lets requests in flight finish, records the written prefix and exits 130', async () => {
+    const ddb = new DynamoDBClient({ endpoint: `http://127.0.0.1:${box.port}`, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
+    const count = async (): Promise<number> => (await ddb.send(new ScanCommand({ TableName: 'seedt', Select: 'COUNT' }))).Count ?? 0;
+    const before = await count();
+    const child = spawn(process.execPath, [BIN, 'seed', '--table', 'seedt', '--items', '100000', '--rate', '2000', '--run', 'sigint01', '--json'], { env: box.env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    // Poll until some of the run's items are in the table, then interrupt.
+    const deadline = Date.now() + 30_000;
+    while ((await count()) - before < 100) {
+      assert.ok(Date.now() < deadline, `no items written in 30 s: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    child.kill('SIGINT');
+    assert.equal(await exited, 130, stderr);
+    assert.match(stderr, /seed interrupted: \d+ of 100000 items written to seedt; run sigint01 was recorded/);
+    const doc = JSON.parse(stdout) as { error: { code: string } };
+    assert.equal(doc.error.code, 'Interrupted', 'one JSON document: the error');
+    const state = JSON.parse(fs.readFileSync(path.join(box.home, 'state.json'), 'utf8')) as StateDocument;
+    const run = state.runs.find((x) => x.runId === 'sigint01');
+    assert.ok(run && run.items > 0 && run.items < 100000, `recorded ${run?.items}`);
+    // Every acknowledged write is in the table, and they are exactly seq 0..items-1.
+    const items = await count();
+    assert.equal(items - before, run.items);
+    const writes = readWritesFile(run.writesFile!);
+    assert.equal(writes.reduce((n, w) => n + w.count, 0), run.items);
+    assert.ok(writes.every((w, i) => i === 0 || w.firstSeq === writes[i - 1]!.firstSeq + writes[i - 1]!.count), 'a contiguous prefix');
+    ddb.destroy();
   });
 
   it('seeding a table that does not exist fails clearly (exit 3) and records nothing', async () => {
