@@ -11,7 +11,7 @@ function makeService(now: () => number) {
   const svc = createLogsService(ctx);
   const call = async (op: string, body: unknown) => {
     const res = await svc.handle({ method: 'POST', path: '/', query: new URLSearchParams(), headers: { 'x-amz-target': `Logs_20140328.${op}` }, body: Buffer.from(JSON.stringify(body)) });
-    return { status: res.status, headers: res.headers ?? {}, body: JSON.parse(String(res.body || '{}')) as Record<string, any> };
+    return { status: res.status, headers: res.headers ?? {}, body: JSON.parse(String(res.body || '{}')) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
   };
   return { store: svc.store, call };
 }

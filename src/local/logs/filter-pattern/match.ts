@@ -74,7 +74,7 @@ function requiredLiterals(expr: JsonExpr): string[] {
   if (expr.kind === 'and') return [...requiredLiterals(expr.left), ...requiredLiterals(expr.right)];
   if (expr.kind !== 'compare' || expr.op !== '=' || expr.value.kind !== 'string' || expr.value.wildcard) return [];
   // Only strings whose JSON encoding equals their raw text (no escapes) can be searched for verbatim.
-  return /^[A-Za-z0-9 _.:@\-]+$/.test(expr.value.text) ? [expr.value.text] : [];
+  return /^[A-Za-z0-9 _.:@-]+$/.test(expr.value.text) ? [expr.value.text] : [];
 }
 
 const MISSING: unique symbol = Symbol('missing');

@@ -32,8 +32,14 @@ function parseTerms(text: string): FilterPattern {
       continue;
     }
     let bucket = required;
-    if (text[i] === '?') (bucket = anyOf), i++;
-    else if (text[i] === '-' && i + 1 < text.length && !/\s/.test(text[i + 1]!)) (bucket = excluded), i++;
+    if (text[i] === '?') {
+      bucket = anyOf;
+      i++;
+    }
+    else if (text[i] === '-' && i + 1 < text.length && !/\s/.test(text[i + 1]!)) {
+      bucket = excluded;
+      i++;
+    }
     let term: Term;
     if (text[i] === '"') {
       const end = text.indexOf('"', i + 1);

@@ -80,7 +80,10 @@ export function makeAccumulator(agg: Aggregate): Accumulator {
         add(row) {
           const ts = row.timestamp ?? toNumber(row.get('@timestamp'));
           const v = evaluate(agg.args[0]!, row);
-          if (present(v) && (latest ? ts >= bestTs : ts < bestTs)) (bestTs = ts), (best = v);
+          if (present(v) && (latest ? ts >= bestTs : ts < bestTs)) {
+            bestTs = ts;
+            best = v;
+          }
         },
         result: () => best,
       };

@@ -93,7 +93,10 @@ class Parser {
           if (keys.length > 0) this.i++;
           const expr = this.expr();
           let desc = false;
-          if (this.atKeyword('desc')) (desc = true), this.i++;
+          if (this.atKeyword('desc')) {
+            desc = true;
+            this.i++;
+          }
           else if (this.atKeyword('asc')) this.i++;
           keys.push({ expr, desc });
         } while (this.atPunct(','));
@@ -107,7 +110,10 @@ class Parser {
       }
       default: {
         const names = [this.expectIdent('a field name')];
-        while (this.atPunct(',')) this.i++, names.push(this.expectIdent('a field name'));
+        while (this.atPunct(',')) {
+      this.i++;
+      names.push(this.expectIdent('a field name'));
+    }
         return { k: 'dedup', names };
       }
     }
@@ -146,7 +152,10 @@ class Parser {
     if (!this.atKeyword('as')) this.fail('expected "as" after the parse pattern');
     this.i++;
     const names = [this.expectIdent('a field name')];
-    while (this.atPunct(',')) this.i++, names.push(this.expectIdent('a field name'));
+    while (this.atPunct(',')) {
+      this.i++;
+      names.push(this.expectIdent('a field name'));
+    }
     const stars = glob.split('*').length - 1;
     if (stars !== names.length) this.fail(`the parse pattern has ${stars} * but ${names.length} field names`, t);
     return { k: 'parse', source, re: globToRegex(glob), names };
@@ -184,13 +193,19 @@ class Parser {
   // ---- expressions ---------------------------------------------------------------------------
   private expr(): Expr {
     let l = this.andExpr();
-    while (this.atKeyword('or')) this.i++, (l = { k: 'binary', op: 'or', l, r: this.andExpr() });
+    while (this.atKeyword('or')) {
+      this.i++;
+      l = { k: 'binary', op: 'or', l, r: this.andExpr() };
+    }
     return l;
   }
 
   private andExpr(): Expr {
     let l = this.notExpr();
-    while (this.atKeyword('and')) this.i++, (l = { k: 'binary', op: 'and', l, r: this.notExpr() });
+    while (this.atKeyword('and')) {
+      this.i++;
+      l = { k: 'binary', op: 'and', l, r: this.notExpr() };
+    }
     return l;
   }
 
@@ -287,7 +302,10 @@ class Parser {
         this.i++;
         const args: Expr[] = [];
         let star = false;
-        if (this.peek().kind === 'op' && this.peek().text === '*' && this.peek(1).kind === 'punct' && this.peek(1).text === ')') (star = true), this.i++;
+        if (this.peek().kind === 'op' && this.peek().text === '*' && this.peek(1).kind === 'punct' && this.peek(1).text === ')') {
+          star = true;
+          this.i++;
+        }
         while (!this.atPunct(')')) {
           if (args.length > 0) this.expectPunct(',');
           args.push(this.expr());
