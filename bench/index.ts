@@ -4,6 +4,8 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   tables: async () => (await import('./tables.ts')).benchTables(),
+  esm: async () => (await import('./esm.ts')).benchEsm(),
+  seed: async () => (await import('./seed.ts')).benchSeed(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

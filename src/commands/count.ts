@@ -16,6 +16,7 @@ import { checkThresholds, type Thresholds } from '../core/thresholds.ts';
 import { formatCellSummary } from '../output/result-table.ts';
 import { UsageError } from '../errors.ts';
 import { VERSION } from '../version.ts';
+import { readWritesFile } from '../core/writes.ts';
 
 export interface CountOptions extends GlobalOptions, Thresholds {
   run?: string;
@@ -53,10 +54,7 @@ interface RunView {
 }
 
 function readWrites(file: string | undefined): WriteRequestTiming[] | undefined {
-  if (!file || !fs.existsSync(file)) return undefined;
-  const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as Array<[number, number, number, number]> | { writes: Array<[number, number, number, number]> };
-  const rows = Array.isArray(raw) ? raw : raw.writes;
-  return rows.map(([firstSeq, count, sentAt, ackAt]) => ({ firstSeq, count, sentAt, ackAt }));
+  return file && fs.existsSync(file) ? readWritesFile(file) : undefined;
 }
 
 async function resolveRun(opts: CountOptions, deps: CommandDeps, target: Target, signal?: AbortSignal): Promise<RunView> {

@@ -1,7 +1,5 @@
 // `ddbs-test seed`: writes a run's items into a stream-enabled table, keeps each write request's
 // send/ack times (they feed latency in `count`) and records the run in the state file.
-import fs from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { Command } from 'commander';
 import { addCommonOptions, targetFrom, type CommandDeps, type GlobalOptions } from './context.ts';
 import { intInRange, tableName } from './options.ts';
@@ -10,8 +8,9 @@ import { seedItems, type SeedProgress, type SeedResult } from '../aws/seeder.ts'
 import { targetKey } from '../aws/target.ts';
 import { isValidRunId } from '../core/identity.ts';
 import { writeFileAtomic } from '../core/state.ts';
-import type { WriteRequestTiming } from '../core/reconcile.ts';
-import { InterruptedError, StateError, UsageError } from '../errors.ts';
+import { InterruptedError, UsageError } from '../errors.ts';
+import { newRunId } from '../core/run-id.ts';
+import { formatWrites } from '../core/writes.ts';
 
 export interface SeedOptions extends GlobalOptions {
   table: string;
@@ -36,36 +35,6 @@ export interface SeedCommandResult {
   firstWriteAt: number | null;
   lastAckAt: number | null;
   aborted: boolean;
-}
-
-/** Lowercase base36 time plus 4 random base36 characters, e.g. `mf3k2q1xa7c9` (12 characters). */
-export function newRunId(now: number, random: () => number = () => randomBytes(4).readUInt32BE() / 2 ** 32): string {
-  const tail = Math.floor(random() * 36 ** 4).toString(36).padStart(4, '0');
-  return `${now.toString(36)}${tail}`;
-}
-
-const WRITES_FORMAT = 'ddbs-test-writes';
-
-/**
- * The writes file: one JSON document, one `[firstSeq, count, sentAt, ackAt]` array per line, so a
- * million items (40,000 requests) stay around 2 MB and readable.
- */
-export function formatWrites(runId: string, table: string, writes: readonly WriteRequestTiming[]): string {
-  const rows = writes.map((w) => `[${w.firstSeq},${w.count},${w.sentAt},${w.ackAt}]`);
-  const head = JSON.stringify({ format: WRITES_FORMAT, version: 1, runId, table, fields: ['firstSeq', 'count', 'sentAt', 'ackAt'] }).slice(0, -1);
-  return `${head},"writes":[\n${rows.join(',\n')}\n]}\n`;
-}
-
-/** Reads a writes file back (what `count` needs for latency). */
-export function readWritesFile(file: string): WriteRequestTiming[] {
-  let doc: { format?: string; writes?: unknown };
-  try {
-    doc = JSON.parse(fs.readFileSync(file, 'utf8')) as typeof doc;
-  } catch (err) {
-    throw new StateError(`cannot read the write timings ${file}: ${(err as Error).message}`, { hint: 'latency needs this file; seed a new run', cause: err });
-  }
-  if (doc.format !== WRITES_FORMAT || !Array.isArray(doc.writes)) throw new StateError(`${file} is not a ddbs-test writes file`);
-  return (doc.writes as number[][]).map(([firstSeq, count, sentAt, ackAt]) => ({ firstSeq: firstSeq!, count: count!, sentAt: sentAt!, ackAt: ackAt! }));
 }
 
 function progressLine(p: SeedProgress): string {
@@ -159,7 +128,7 @@ export function humanSeedLine(r: SeedCommandResult): string {
   return `Seeded ${r.written.toLocaleString('en-US')} items into ${r.table} in ${(r.durationMs / 1000).toFixed(1)} s (${r.itemsPerSec.toLocaleString('en-US')} items/s, ${r.retries} retries), run ${r.runId}`;
 }
 
-export function seedCommand(deps: (opts: GlobalOptions) => CommandDeps): Command {
+export function seedCommand(deps: (opts: GlobalOptions) => CommandDeps, signal?: AbortSignal): Command {
   const cmd = new Command('seed')
     .description('write items to the table with BatchWriteItem (25 per request) and record the run')
     .requiredOption('--table <name>', 'table to write to', tableName)
@@ -172,19 +141,9 @@ export function seedCommand(deps: (opts: GlobalOptions) => CommandDeps): Command
   addCommonOptions(cmd);
   cmd.action(async (opts: SeedOptions) => {
     const d = deps(opts);
-    // First Ctrl-C: stop sending, let requests in flight finish, record what was written. The
-    // listener is removed after one signal, so a second Ctrl-C ends the process at once.
-    const abort = new AbortController();
-    const onSignal = (): void => abort.abort();
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-    let r: SeedCommandResult;
-    try {
-      r = await runSeed({ ...opts, signal: abort.signal }, d);
-    } finally {
-      process.removeListener('SIGINT', onSignal);
-      process.removeListener('SIGTERM', onSignal);
-    }
+    // First Ctrl-C (bin/ turns it into `signal`): stop sending, let requests in flight finish,
+    // record what was written. A second Ctrl-C ends the process at once.
+    const r = await runSeed({ ...opts, ...(signal ? { signal } : {}) }, d);
     if (r.aborted) {
       throw new InterruptedError(`seed interrupted: ${r.written} of ${opts.items} items written to ${r.table}; run ${r.runId} was recorded with ${r.written} items`, {
         hint: `\`ddbs-test count --run ${r.runId}\` reconciles what was written`,

@@ -8,7 +8,7 @@ import { createLogsService } from './logs/index.ts';
 import { createIamService } from './iam/index.ts';
 import { createEsmService } from './esm/index.ts';
 import { routeRequest } from './router.ts';
-import { LOCAL_ACCOUNT_ID, type StackContext } from './context.ts';
+import { LOCAL_ACCOUNT_ID, type LambdaInvoker, type StackContext } from './context.ts';
 import type { StackRequest, StackResponse } from './http.ts';
 import { LocalStackError } from '../errors.ts';
 
@@ -27,6 +27,8 @@ export interface LocalStack {
   port: number;
   /** PID of the DynamoDB Local JVM (so supervisors can make sure it is gone). */
   jvmPid: number | undefined;
+  /** In-process Invoke, the path the ESM poller uses (benchmarks measure the stack's overhead here). */
+  invoker: LambdaInvoker;
   close(): Promise<void>;
 }
 
@@ -93,6 +95,7 @@ export async function createLocalStack(opts: LocalStackOptions): Promise<LocalSt
     url: baseUrl,
     port,
     jvmPid: dynamodb.jvmPid,
+    invoker: lambda.invoker,
     close: () =>
       (closed ??= (async () => {
         await esm.close();

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { BIN, createCliSandbox, type CliSandbox } from '../helpers/cli.ts';
-import { readWritesFile, type SeedCommandResult } from '../../src/commands/seed.ts';
+import { type SeedCommandResult } from '../../src/commands/seed.ts';
+import { readWritesFile } from '../../src/core/writes.ts';
 import type { StateDocument } from '../../src/core/state.ts';
 
 describe('seed through the real CLI', () => {
