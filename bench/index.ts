@@ -6,6 +6,8 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   tables: async () => (await import('./tables.ts')).benchTables(),
   esm: async () => (await import('./esm.ts')).benchEsm(),
   seed: async () => (await import('./seed.ts')).benchSeed(),
+  reconcile: async () => (await import('./reconcile.ts')).benchReconcile(),
+  quickstart: async () => (await import('./quickstart.ts')).benchQuickStart(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -139,8 +139,10 @@ export class ShardWorker {
         await this.waitWake();
         continue;
       }
-      if (this.outstanding() >= this.maxBuffered()) {
-        // Backpressure: let the lanes send what they hold, and read again when a batch finishes.
+      const high = this.maxBuffered();
+      if (this.outstanding() >= high || (this.blocked && this.outstanding() > high / 2)) {
+        // Backpressure: let the lanes send what they hold, and read again once half the buffer has
+        // drained, so refills are large reads rather than one GetRecords per finished batch.
         this.blocked = true;
         this.pump();
         await this.waitWake();
