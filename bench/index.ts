@@ -8,6 +8,7 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   seed: async () => (await import('./seed.ts')).benchSeed(),
   reconcile: async () => (await import('./reconcile.ts')).benchReconcile(),
   quickstart: async () => (await import('./quickstart.ts')).benchQuickStart(),
+  soak: async () => (await import('./soak.ts')).benchSoak(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
