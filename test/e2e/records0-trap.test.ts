@@ -34,7 +34,7 @@ describe('the event.Records[0] trap, through create-table, attach-consumer, seed
     await box.cleanup();
   });
 
-  it('every record is delivered; the handler logged once per invocation; the note names the trap with the numbers', { timeout: 300_000 }, async () => {
+  it('every record is delivered; the handler logged once per invocation; the note names the trap with the numbers', { timeout: 300_000 }, async (t) => {
     const created = await box.run(['create-table', '--table', TABLE]);
     assert.equal(created.code, 0, created.stderr);
 
@@ -51,6 +51,7 @@ describe('the event.Records[0] trap, through create-table, attach-consumer, seed
     const counted = await box.run(['count', '--wait', '--idle', '10', '--pattern', 'processed', '--json'], { timeoutMs: 180_000 });
     assert.equal(counted.code, 0, counted.stderr);
     const c = JSON.parse(counted.stdout) as CountDoc;
+    t.diagnostic(`delivered ${c.delivered}, invocations ${c.invocations}, batch ${JSON.stringify(c.batch)}, pattern lines ${c.patternLines}`);
     assert.equal(c.schemaVersion, 1);
     assert.equal(c.stoppedBecause, 'complete');
     // Streams delivered every record…
