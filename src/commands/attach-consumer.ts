@@ -119,6 +119,8 @@ export async function runAttachConsumer(opts: AttachOptions, deps: CommandDeps, 
       batchSize: settings.batchSize,
       parallelizationFactor: settings.parallelizationFactor,
       batchWindowS: settings.batchWindowS,
+      workMs: settings.workMs,
+      failRate: settings.failRate,
       createdAt: now.toISOString(),
     });
     spinner.succeed(`Consumer ${deployed.functionName} attached to ${opts.table} (mapping ${deployed.mappingUuid} Enabled)`);

@@ -51,6 +51,8 @@ interface RunView {
   batchSize: number;
   parallelizationFactor: number;
   batchWindowS: number;
+  workMs: number;
+  failRate: number;
 }
 
 function readWrites(file: string | undefined): WriteRequestTiming[] | undefined {
@@ -66,7 +68,7 @@ async function resolveRun(opts: CountOptions, deps: CommandDeps, target: Target,
   const att = deps.state.attachmentFor(key, table);
   const logGroup = run?.logGroup ?? att?.logGroup;
   if (!logGroup) throw new UsageError(`no consumer is attached to ${table}`, { hint: `run \`ddbs-test attach-consumer --table ${table}\` first` });
-  const shape = { batchSize: att?.batchSize ?? 0, parallelizationFactor: att?.parallelizationFactor ?? 1, batchWindowS: att?.batchWindowS ?? 0 };
+  const shape = { batchSize: att?.batchSize ?? 0, parallelizationFactor: att?.parallelizationFactor ?? 1, batchWindowS: att?.batchWindowS ?? 0, workMs: att?.workMs ?? 0, failRate: att?.failRate ?? 0 };
   if (run?.seeded) {
     const writes = readWrites(run.writesFile);
     return {
@@ -107,7 +109,6 @@ export async function runCount(opts: CountOptions, deps: CommandDeps, signal?: A
   try {
     const pollMs = opts.pollMs ?? 1000;
     let lastNew = deps.now();
-    let settledAt: number | undefined;
     for (;;) {
       const fresh = await reader.poll();
       if (fresh > 0) lastNew = deps.now();
@@ -118,10 +119,10 @@ export async function runCount(opts: CountOptions, deps: CommandDeps, signal?: A
       spinner?.update(`Counting ${view.runId}: ${r.delivered}/${r.written} delivered, ${Math.round(rate)} records/s${r.latencyMs ? `, p99 ${Math.round(r.latencyMs.p99)} ms` : ''}`);
       const allDelivered = r.delivered >= r.written && r.invocationsWithoutOutcome === 0;
       if (allDelivered) {
-        // With failures, retries may still redeliver records: settle for a short quiet period.
+        // With failures, retries may still redeliver records (with backoff between attempts):
+        // finish only after a full --idle period without new lines.
         const failing = r.functionErrors > 0 || r.partialBatchResponses > 0 || r.duplicates > 0;
-        settledAt ??= deps.now();
-        if (!failing || deps.now() - lastNew >= Math.min(opts.idle * 1000, 5000)) {
+        if (!failing || deps.now() - lastNew >= opts.idle * 1000) {
           stoppedBecause = 'complete';
           break;
         }
@@ -146,7 +147,7 @@ export async function runCount(opts: CountOptions, deps: CommandDeps, signal?: A
     clients.destroy();
   }
   const cell = buildCell(r, {
-    items: view.written, batchSize: view.batchSize, parallelizationFactor: view.parallelizationFactor, batchWindowS: view.batchWindowS,
+    items: view.written, batchSize: view.batchSize, parallelizationFactor: view.parallelizationFactor, batchWindowS: view.batchWindowS, workMs: view.workMs, failRate: view.failRate,
     runId: view.runId, table: view.table, seedMs: view.seedMs, lastAckAt: view.lastAckAt, wallMs: deps.now() - started, writeRetries: view.retries,
     ...(opts.pattern ? { pattern: opts.pattern } : {}),
   });

@@ -116,7 +116,7 @@ async function runCell(spec: CellSpec, index: number, total: number, opts: RunOp
 }
 
 export async function runMatrix(opts: RunOptions, deps: CommandDeps, signal: AbortSignal = new AbortController().signal): Promise<ResultDocument> {
-  if (opts.out && !OUT_FORMATS.includes(path.extname(opts.out).toLowerCase())) throw new UsageError(`--out must end in ${OUT_FORMATS.join(', ')} (got '${opts.out}')`);
+  if (opts.out) checkOutFile(opts.out);
   const target = targetFrom(opts, deps.env);
   let items = opts.items;
   let batch = opts.batch;
@@ -138,6 +138,17 @@ export async function runMatrix(opts: RunOptions, deps: CommandDeps, signal: Abo
     results.push(await runCell(spec, i, cells.length, opts, deps, signal));
   }
   return buildDocument(VERSION, { kind: target.kind, region: target.region, ...(target.endpoint ? { endpoint: target.endpoint } : {}) }, results);
+}
+
+/** --out must name a .json/.csv/.md file in a folder we can write to: found out before any work. */
+export function checkOutFile(file: string): void {
+  if (!OUT_FORMATS.includes(path.extname(file).toLowerCase())) throw new UsageError(`--out must end in ${OUT_FORMATS.join(', ')} (got '${file}')`);
+  const dir = path.dirname(path.resolve(file));
+  try {
+    fs.accessSync(dir, fs.constants.W_OK);
+  } catch {
+    throw new UsageError(`--out ${file}: the folder ${dir} does not exist or is not writable`);
+  }
 }
 
 export function writeOut(file: string, doc: ResultDocument): void {
@@ -174,8 +185,15 @@ export function runCommand(deps: (opts: GlobalOptions) => CommandDeps, signal?: 
   cmd.action(async (opts: RunOptions) => {
     const d = deps(opts);
     const doc = await runMatrix(opts, d, signal);
-    if (opts.out) writeOut(opts.out, doc);
     d.reporter.result(formatResultTable(doc), doc);
+    if (opts.out) {
+      try {
+        writeOut(opts.out, doc);
+        d.reporter.info(`Results written to ${opts.out}`);
+      } catch (err) {
+        d.reporter.warn(`could not write --out ${opts.out}: ${(err as Error).message}`);
+      }
+    }
     checkThresholds(doc.cells, opts);
   });
   return cmd;

@@ -48,6 +48,7 @@ export async function teardownResources(resources: ResourceRecord[], clients: Cl
         result.deleted.push({ kind: r.kind, id: r.id });
       }
       deps.state.removeResource(r.kind, r.id, r.target);
+      if (r.kind === 'function' && ownership !== 'foreign') deps.state.removeAttachmentsOfFunction(r.target, r.id);
     } catch (err) {
       result.failed.push({ kind: r.kind, id: r.id, reason: translateAwsError(err, `deleting ${r.kind} ${r.id}`).message });
     }

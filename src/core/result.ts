@@ -11,6 +11,8 @@ export interface Cell {
   batchSize: number;
   parallelizationFactor: number;
   batchWindowS: number;
+  workMs: number;
+  failRate: number;
   runId: string;
   table: string;
   written: number;
@@ -46,6 +48,8 @@ export interface CellContext {
   batchSize: number;
   parallelizationFactor: number;
   batchWindowS: number;
+  workMs?: number;
+  failRate?: number;
   runId: string;
   table: string;
   seedMs: number;
@@ -81,12 +85,14 @@ export function buildCell(r: Reconciliation, ctx: CellContext): Cell {
   if (r.missing > 0) notes.push(`${r.missing} of ${r.written} written records never reached the consumer.`);
   if (r.duplicates > 0) notes.push(`${r.duplicates} redeliveries (at-least-once delivery; retries after function errors show up here).`);
   if (r.processed < r.delivered) notes.push(`${r.delivered - r.processed} delivered records never completed successfully: discarded after retries or still failing.`);
-  if (r.functionErrors > 0) notes.push(`${r.functionErrors} invocations failed.`);
+  if (r.functionErrors > 0) notes.push(`${r.functionErrors} invocation${r.functionErrors === 1 ? '' : 's'} failed.`);
   return {
     items: ctx.items,
     batchSize: ctx.batchSize,
     parallelizationFactor: ctx.parallelizationFactor,
     batchWindowS: ctx.batchWindowS,
+    workMs: ctx.workMs ?? 0,
+    failRate: ctx.failRate ?? 0,
     runId: ctx.runId,
     table: ctx.table,
     written: r.written,

@@ -47,6 +47,8 @@ export interface AttachmentRecord {
   batchSize: number;
   parallelizationFactor: number;
   batchWindowS: number;
+  workMs?: number;
+  failRate?: number;
   createdAt: string;
 }
 
@@ -155,6 +157,13 @@ export class StateStore {
   removeAttachment(target: string, table: string): void {
     this.update((doc) => {
       doc.attachments = (doc.attachments ?? []).filter((x) => !(x.target === target && x.table === table));
+    });
+  }
+
+  /** The consumer function is gone: its table no longer has an attachment. */
+  removeAttachmentsOfFunction(target: string, functionName: string): void {
+    this.update((doc) => {
+      doc.attachments = (doc.attachments ?? []).filter((x) => !(x.target === target && x.functionName === functionName));
     });
   }
 

@@ -25,8 +25,10 @@ export function verdictLine(doc: ResultDocument): string {
   const total = doc.cells.reduce((n, c) => n + c.written, 0);
   const missing = doc.cells.reduce((n, c) => n + c.missing, 0);
   const dups = doc.cells.reduce((n, c) => n + c.duplicates, 0);
+  const unprocessed = doc.cells.reduce((n, c) => n + (c.delivered - c.processed), 0);
   if (doc.verdict === 'complete') {
-    return `COMPLETE: all ${total} written records reached the consumer across ${doc.cells.length} cell(s)${dups > 0 ? ` (${dups} redeliveries)` : ''}.`;
+    const extras = [dups > 0 ? `${dups} redeliveries` : '', unprocessed > 0 ? `${unprocessed} never processed successfully` : ''].filter(Boolean).join(', ');
+    return `COMPLETE: all ${total} written records reached the consumer across ${doc.cells.length} cell(s)${extras ? ` (${extras})` : ''}.`;
   }
   return `INCOMPLETE: ${missing} of ${total} written records never reached the consumer.`;
 }
@@ -39,7 +41,7 @@ export function formatResultTable(doc: ResultDocument): string {
 }
 
 export function formatCellSummary(c: Cell): string {
-  const lat = c.latencyMs ? `latency p50 ${c.latencyMs.p50} ms, p90 ${c.latencyMs.p90} ms, p99 ${c.latencyMs.p99} ms, max ${c.latencyMs.max} ms` : 'latency: n/a (not seeded by ddbs-test)';
+  const lat = c.latencyMs ? `latency p50 ${c.latencyMs.p50} ms, p90 ${c.latencyMs.p90} ms, p99 ${c.latencyMs.p99} ms, max ${c.latencyMs.max} ms` : c.delivered === 0 ? 'latency: n/a (nothing delivered)' : 'latency: n/a (not seeded by ddbs-test)';
   const lines = [
     `${c.verdict.toUpperCase()}: run ${c.runId} on ${c.table}`,
     `written ${c.written} → delivered ${c.delivered} → processed ${c.processed}; missing ${c.missing}, duplicates ${c.duplicates}`,
@@ -57,8 +59,8 @@ function csvField(v: string): string {
 }
 
 export function toCsv(doc: ResultDocument): string {
-  const head = [...COLUMNS.map(([h]) => h), 'runId', 'table', 'functionErrors', 'p90 ms', 'max ms', 'seed ms', 'wall ms', 'pattern lines'];
-  const rows = doc.cells.map((c) => [...COLUMNS.map(([, f]) => f(c)), c.runId, c.table, String(c.functionErrors), c.latencyMs ? String(c.latencyMs.p90) : '', c.latencyMs ? String(c.latencyMs.max) : '', String(c.seedMs), String(c.wallMs), c.patternLines === null ? '' : String(c.patternLines)]);
+  const head = [...COLUMNS.map(([h]) => h), 'runId', 'table', 'functionErrors', 'p90 ms', 'max ms', 'seed ms', 'wall ms', 'pattern lines', 'work ms', 'fail rate'];
+  const rows = doc.cells.map((c) => [...COLUMNS.map(([, f]) => f(c)), c.runId, c.table, String(c.functionErrors), c.latencyMs ? String(c.latencyMs.p90) : '', c.latencyMs ? String(c.latencyMs.max) : '', String(c.seedMs), String(c.wallMs), c.patternLines === null ? '' : String(c.patternLines), String(c.workMs), String(c.failRate)]);
   return `${[head, ...rows].map((r) => r.map(csvField).join(',')).join('\n')}\n`;
 }
 

@@ -31,7 +31,7 @@ function commonChecks(c: CellDoc, items: number): void {
   assert.ok(c.duplicates <= c.delivered, `at most one redelivery per record (${c.duplicates})`);
   assert.equal(c.verdict, 'duplicates');
   assert.ok(c.notes.some((n) => n.includes(`${c.duplicates} redeliveries`)), JSON.stringify(c.notes));
-  assert.ok(c.notes.some((n) => n.includes(`${c.functionErrors} invocations failed`)), JSON.stringify(c.notes));
+  assert.ok(c.notes.some((n) => n.includes(`${c.functionErrors} invocation${c.functionErrors === 1 ? '' : 's'} failed`)), JSON.stringify(c.notes));
   if (c.processed < c.delivered) {
     assert.ok(c.notes.some((n) => n.startsWith(`${c.delivered - c.processed} delivered records never completed successfully: discarded after retries`)), JSON.stringify(c.notes));
   }

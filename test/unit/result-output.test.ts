@@ -118,17 +118,17 @@ describe('formatResultTable, toCsv, toMarkdown', () => {
     assert.deepEqual(cols(rows[2]!), ['1000', '10', '1', '0', '1000', '998', '990', '2', '5', '100', '10.0', '120', '900', '1000', 'incomplete']);
     assert.deepEqual(cols(rows[3]!).slice(11), ['-', '-', '-', 'complete'], 'no latency, no drain');
     assert.ok(lines.includes('- [items=1000 batch=10] 2 of 1000 written records never reached the consumer.'), text);
-    assert.ok(lines.includes('- [items=1000 batch=10] 1 invocations failed.'), text);
+    assert.ok(lines.includes('- [items=1000 batch=10] 1 invocation failed.'), text);
     assert.ok(lines.some((l) => l.startsWith('- [items=1000 batch=10] The handler logged "x" 100 times')), text);
   });
 
   it('CSV: the table columns plus run id, table and the rest; blanks for nulls; quoting', () => {
     const lines = toCsv(doc).split('\n');
     assert.equal(lines.at(-1), '', 'ends with a newline');
-    assert.equal(lines[0], 'items,batch,pf,window s,written,delivered,processed,missing,duplicates,invocations,records/inv,p50 ms,p99 ms,drain ms,verdict,runId,table,functionErrors,p90 ms,max ms,seed ms,wall ms,pattern lines');
-    assert.equal(lines[1], '300,1,1,0,300,300,300,0,0,300,1.0,120,900,1000,complete,run300b1,ddbs-test-run300b1,0,341,1200,812,9877,');
-    assert.equal(lines[2], '1000,10,1,0,1000,998,990,2,5,100,10.0,120,900,1000,incomplete,run1000b10,ddbs-test-run1000b10,1,341,1200,812,9877,100');
-    assert.equal(lines[3], '50,10,1,0,50,50,50,0,0,5,10.0,-,-,-,complete,run50b10,ddbs-test-run50b10,0,,,812,9877,');
+    assert.equal(lines[0], 'items,batch,pf,window s,written,delivered,processed,missing,duplicates,invocations,records/inv,p50 ms,p99 ms,drain ms,verdict,runId,table,functionErrors,p90 ms,max ms,seed ms,wall ms,pattern lines,work ms,fail rate');
+    assert.equal(lines[1], '300,1,1,0,300,300,300,0,0,300,1.0,120,900,1000,complete,run300b1,ddbs-test-run300b1,0,341,1200,812,9877,,0,0');
+    assert.equal(lines[2], '1000,10,1,0,1000,998,990,2,5,100,10.0,120,900,1000,incomplete,run1000b10,ddbs-test-run1000b10,1,341,1200,812,9877,100,0,0');
+    assert.equal(lines[3], '50,10,1,0,50,50,50,0,0,5,10.0,-,-,-,complete,run50b10,ddbs-test-run50b10,0,,,812,9877,,0,0');
     const odd = buildDocument('1', TARGET, [cellOf(1, 1, {}, { table: 'a,"b"' })]);
     assert.match(toCsv(odd).split('\n')[1]!, /,"a,""b""",/);
   });
