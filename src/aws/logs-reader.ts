@@ -26,7 +26,13 @@ export function phrasePattern(text: string): string {
   return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
-export class ConsumerLogReader {
+/** What count needs from a reader: poll for new consumer lines, then read them all. */
+export interface LineSource {
+  poll(): Promise<number>;
+  lines(): Iterable<ConsumerLine>;
+}
+
+export class ConsumerLogReader implements LineSource {
   private readonly events = new Map<string, ConsumerLine>();
   private newest: number;
   private readonly opts: LogReaderOptions;
@@ -116,4 +122,62 @@ export async function runInsightsQuery(logs: CloudWatchLogsClient, opts: { logGr
     if (errorName(err) === 'ResourceNotFoundException') return [];
     throw translateAwsError(err, `querying ${opts.logGroup} with Logs Insights`);
   }
+}
+
+const INSIGHTS_LIMIT = 10_000;
+const CONSUMER_QUERY = `fields @message, @ptr | filter @message like '"ddbsTest":"v1"' | limit ${INSIGHTS_LIMIT}`;
+
+/**
+ * The same consumer lines, read with Logs Insights queries instead of FilterLogEvents (`--insights`).
+ * A query returns at most 10,000 rows, so a window that fills up is split in halves until each part
+ * fits; rows are kept by @ptr, so overlapping polls never count a line twice.
+ */
+export class InsightsLogReader implements LineSource {
+  private readonly rows = new Map<string, ConsumerLine>();
+  private readonly logs: CloudWatchLogsClient;
+  private readonly opts: LogReaderOptions;
+
+  constructor(logs: CloudWatchLogsClient, opts: LogReaderOptions) {
+    this.logs = logs;
+    this.opts = opts;
+  }
+
+  async poll(): Promise<number> {
+    const before = this.rows.size;
+    await this.window(this.opts.startTime, Date.now());
+    return this.rows.size - before;
+  }
+
+  private async window(start: number, end: number): Promise<void> {
+    const rows = await runInsightsQuery(this.logs, { logGroup: this.opts.logGroup, startTime: start, endTime: end, query: CONSUMER_QUERY, limit: INSIGHTS_LIMIT, ...(this.opts.signal ? { signal: this.opts.signal } : {}) });
+    if (rows.length >= INSIGHTS_LIMIT && end - start > 2000) {
+      const mid = Math.floor((start + end) / 2);
+      await this.window(start, mid);
+      await this.window(mid, end);
+      return;
+    }
+    for (const row of rows) {
+      const key = row['@ptr'] ?? `${row['@timestamp']}|${row['@message']}`;
+      if (this.rows.has(key)) continue;
+      const line = parseConsumerLine(row['@message'] ?? '');
+      if (line) this.rows.set(key, line);
+    }
+  }
+
+  lines(): Iterable<ConsumerLine> {
+    return this.rows.values();
+  }
+}
+
+/** The handler's own lines containing `text`, counted by a Logs Insights stats query. */
+export async function countPatternLinesWithInsights(logs: CloudWatchLogsClient, opts: LogReaderOptions & { text: string }): Promise<number> {
+  const literal = JSON.stringify(opts.text);
+  const rows = await runInsightsQuery(logs, {
+    logGroup: opts.logGroup,
+    startTime: opts.startTime,
+    endTime: Date.now(),
+    query: `fields @message | filter @message like ${literal} | filter @message not like '"ddbsTest":"v1"' | stats count(*) as lines`,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
+  return Number(rows[0]?.lines ?? rows[0]?.['count(*)'] ?? 0);
 }

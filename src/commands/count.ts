@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import fs from 'node:fs';
 import { addCommonOptions, targetFrom, type CommandDeps, type GlobalOptions } from './context.ts';
 import { intInRange, tableName } from './options.ts';
-import { ConsumerLogReader, countPatternLines } from '../aws/logs-reader.ts';
+import { ConsumerLogReader, InsightsLogReader, countPatternLines, countPatternLinesWithInsights, type LineSource } from '../aws/logs-reader.ts';
 import { describeTable } from '../aws/table.ts';
 import { scanIdentities } from '../aws/scan.ts';
 import { sleep } from '../aws/wait.ts';
@@ -102,7 +102,8 @@ export async function runCount(opts: CountOptions, deps: CommandDeps, signal?: A
   const started = deps.now();
   const view = await resolveRun(opts, deps, target, signal);
   const clients = deps.clients(target);
-  const reader = new ConsumerLogReader(clients.logs, { logGroup: view.logGroup, startTime: view.startTime, ...(signal ? { signal } : {}) });
+  const readerOpts = { logGroup: view.logGroup, startTime: view.startTime, ...(signal ? { signal } : {}) };
+  const reader: LineSource = opts.insights ? new InsightsLogReader(clients.logs, readerOpts) : new ConsumerLogReader(clients.logs, readerOpts);
   const spinner = opts.wait ? deps.reporter.spinner(`Counting ${view.runId}`) : undefined;
   let stoppedBecause: CountResult['stoppedBecause'] = 'single-pass';
   let r: Reconciliation;
@@ -137,7 +138,8 @@ export async function runCount(opts: CountOptions, deps: CommandDeps, signal?: A
       }
       await sleep(pollMs, signal);
     }
-    const patternLines = opts.pattern ? await countPatternLines(clients.logs, { logGroup: view.logGroup, startTime: view.startTime, text: opts.pattern, ...(signal ? { signal } : {}) }) : null;
+    const countLines = opts.insights ? countPatternLinesWithInsights : countPatternLines;
+    const patternLines = opts.pattern ? await countLines(clients.logs, { ...readerOpts, text: opts.pattern }) : null;
     r = { ...r, patternLines };
     spinner?.succeed(`Counted ${view.runId}: ${r.delivered}/${r.written} delivered (${stoppedBecause})`);
   } catch (err) {
