@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { CreateTableCommand, DynamoDBClient, PutItemCommand, type AttributeValue, type StreamViewType } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, PutItemCommand, type AttributeValue, type StreamViewType } from '@aws-sdk/client-dynamodb';
 import {
   CreateEventSourceMappingCommand, CreateFunctionCommand, GetEventSourceMappingCommand, LambdaClient, waitUntilFunctionActiveV2,
   type CreateEventSourceMappingCommandInput,
@@ -159,5 +159,8 @@ describe('stream events as a handler receives them (vs real AWS recordings)', ()
     assert.ok(rawEvents.length > 0, 'the NEW_IMAGE test ran first');
     const { recorded } = loadRecording('esm-event-new-image');
     assertShape(recorded, rawEvents, SUBS);
+    // What users and IaC tools write by hand: the stream ARN with the table's region must name the stream.
+    const table = await ddb.send(new DescribeTableCommand({ TableName: 'conf-new-image' }));
+    assert.match(table.Table!.LatestStreamArn!, new RegExp(`^arn:aws:dynamodb:${TEST_REGION}:${ACCOUNT}:table/conf-new-image/stream/`));
   });
 });
