@@ -34,6 +34,22 @@ export interface DynamoDbBackend {
   call<T = Record<string, unknown>>(target: string, body: Record<string, unknown>, region?: string): Promise<T>;
 }
 
+// DynamoDB Local puts the region `ddblocal` in every ARN (tables, streams, iterators). Clients see the
+// region they called, as on AWS, so ARNs written by hand or by IaC tools work; the stack translates
+// back on the way in. Only the local account's ARN prefix is touched, never other item data.
+const LOCAL_ARN = 'arn:aws:dynamodb:ddblocal:000000000000:';
+
+function regionalArns(body: Buffer, region: string): Buffer {
+  const text = body.toString('utf8');
+  return text.includes(LOCAL_ARN) ? Buffer.from(text.split(LOCAL_ARN).join(`arn:aws:dynamodb:${region}:000000000000:`)) : body;
+}
+
+function localArns(body: Buffer, region: string): Buffer {
+  const ours = `arn:aws:dynamodb:${region}:000000000000:`;
+  const text = body.toString('utf8');
+  return text.includes(ours) ? Buffer.from(text.split(ours).join(LOCAL_ARN)) : body;
+}
+
 export async function createDynamoDbService(ctx: StackContext) {
   const jvm = await startDynamoDbLocal({ log: ctx.log });
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
@@ -45,9 +61,11 @@ export async function createDynamoDbService(ctx: StackContext) {
 
   async function forward(target: string, body: Buffer, db: string, region: string): Promise<Raw> {
     const alias = aliases.get(db);
-    if (!alias) return send(target, body, db, region);
-    const raw = await send(target, aliasRequest(body, alias), db, region);
-    return { ...raw, headers: {}, body: aliasResponse(raw.body, alias) };
+    const request = localArns(alias ? aliasRequest(body, alias) : body, region);
+    const raw = await send(target, request, db, region);
+    const out = regionalArns(alias ? aliasResponse(raw.body, alias) : raw.body, region);
+    // A rewritten body no longer matches DynamoDB Local's checksum header: drop it then.
+    return out === raw.body ? raw : { ...raw, headers: {}, body: out };
   }
 
   function send(target: string, body: Buffer, db: string, region: string): Promise<Raw> {

@@ -63,6 +63,14 @@ export function judgeResponse(payload: Buffer, items: BatchItem[]): Verdict {
   return { kind: 'partial', index: lowest };
 }
 
+/**
+ * AWS sends ApproximateCreationDateTime as a float (`1764064800.0`); a Python handler sees a float
+ * there, so keep the fraction even when the value is whole.
+ */
+function recordJson(record: Record<string, unknown>): string {
+  return JSON.stringify(record).replace(/("ApproximateCreationDateTime":)(\d+)(?=[,}])/, '$1$2.0');
+}
+
 function describeInvokeError(err: unknown): string {
   if (err instanceof LambdaInvokeError) {
     return `PROBLEM: ${err.message} (Service: AWSLambda; Status Code: ${err.statusCode}; Error Code: ${err.code}; Request ID: ${crypto.randomUUID()})`;
@@ -89,7 +97,7 @@ export async function deliverBatch(items: BatchItem[], dc: DeliveryContext, fail
         continue;
       }
     }
-    const payload = Buffer.from(`{"Records":[${current.map((i) => JSON.stringify(i.record)).join(',')}]}`);
+    const payload = Buffer.from(`{"Records":[${current.map((i) => recordJson(i.record)).join(',')}]}`);
     let verdict: Verdict;
     try {
       const outcome = await dc.lambda.invoke(mapping.functionArn, payload, { invocationType: 'RequestResponse' });
