@@ -229,6 +229,15 @@ describe('interrupting a real local run', { timeout: 170_000 }, () => {
     await assertNothingLeft(box); // including the consumer attachment of the deleted table
   });
 
+  it('run --keep interrupted while seeding: the interrupted cell is still torn down (exit 130, nothing left)', async () => {
+    const r = start(box, ['run', '--items', '20000', '--batch', '10', '--idle', '5', '--keep']);
+    await r.waitFor(/^Seeding 20,000 items/m);
+    r.signal('SIGINT');
+    const { code } = await r.done;
+    assertCleanInterrupt(r, code, 'SIGINT');
+    await assertNothingLeft(box);
+  });
+
   it('standalone seed: SIGINT stops sending, exit 130, the partial run is recorded with what was written', async () => {
     assert.equal((await box.run(['create-table', '--table', 'seedint'])).code, 0);
     const r = start(box, ['seed', '--table', 'seedint', '--items', '20000']);
