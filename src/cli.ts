@@ -32,9 +32,9 @@ export function createProgram(io: CliIo): Command {
     .showSuggestionAfterError(true)
     .addHelpText('after', '\nExamples:\n  $ ddbs-test run --items 1000,10000 --batch 1,10\n  $ ddbs-test create-table --table t1 && ddbs-test teardown --yes\n  $ ddbs-test local status');
   program.addCommand(createTableCommand(deps));
-  program.addCommand(attachConsumerCommand(deps));
+  program.addCommand(attachConsumerCommand(deps, io.signal));
   program.addCommand(seedCommand(deps, io.signal));
-  program.addCommand(countCommand(deps));
+  program.addCommand(countCommand(deps, io.signal));
   program.addCommand(runCommand(deps, io.signal));
   program.addCommand(teardownCommand(deps));
   program.addCommand(localCommand(deps));

@@ -8,7 +8,7 @@ import type { Clients } from './clients.ts';
 import { createConsumerRole, isRolePropagationError } from './role.ts';
 import { translateAwsError } from './errors.ts';
 import { pollUntil, retrying } from './wait.ts';
-import { buildConsumerZip } from '../consumer/package.ts';
+import { buildConsumerZip, type ConsumerZip } from '../consumer/package.ts';
 import type { ResourceKind } from '../core/state.ts';
 import { AwsError } from '../errors.ts';
 
@@ -42,6 +42,8 @@ export interface DeployInput {
   onCreated(kind: ResourceKind, id: string): void;
   onProgress?(text: string): void;
   signal?: AbortSignal;
+  /** The consumer zip, when the caller built it already (to check the user's code before any work). */
+  pkg?: ConsumerZip;
   /** How long to wait for the mapping to be Enabled (AWS: minutes). */
   enableTimeoutMs?: number;
 }
@@ -55,11 +57,16 @@ export interface DeployedConsumer {
   mappingUuid: string;
 }
 
+/** Builds the consumer zip for these settings; a UsageError names --code/--handler/--runtime when they are wrong. */
+export function packageConsumer(s: ConsumerSettings): Promise<ConsumerZip> {
+  return buildConsumerZip({ runtime: s.runtime, ...(s.code ? { codePath: s.code } : {}), ...(s.handler ? { handler: s.handler } : {}) });
+}
+
 export async function deployConsumer(c: Clients, input: DeployInput): Promise<DeployedConsumer> {
   const s = input.settings;
   const progress = input.onProgress ?? (() => {});
   const logGroup = `/aws/lambda/${input.functionName}`;
-  const pkg = await buildConsumerZip({ runtime: s.runtime, ...(s.code ? { codePath: s.code } : {}), ...(s.handler ? { handler: s.handler } : {}) });
+  const pkg = input.pkg ?? (await packageConsumer(s));
 
   let account: string;
   try {
@@ -69,6 +76,7 @@ export async function deployConsumer(c: Clients, input: DeployInput): Promise<De
   }
   const logGroupArn = `arn:aws:logs:${input.region}:${account}:log-group:${logGroup}`;
 
+  input.signal?.throwIfAborted();
   let roleArn = s.roleArn;
   let roleName: string | undefined;
   if (!roleArn) {
@@ -78,6 +86,7 @@ export async function deployConsumer(c: Clients, input: DeployInput): Promise<De
     input.onCreated('role', roleName);
   }
 
+  input.signal?.throwIfAborted();
   progress(`creating log group ${logGroup}`);
   try {
     await c.logs.send(new CreateLogGroupCommand({ logGroupName: logGroup, tags: input.tags }));
@@ -87,6 +96,7 @@ export async function deployConsumer(c: Clients, input: DeployInput): Promise<De
     throw translateAwsError(err, `creating log group ${logGroup}`);
   }
 
+  input.signal?.throwIfAborted();
   progress(`creating function ${input.functionName}`);
   const environment: Record<string, string> = {
     ...pkg.environment,
@@ -123,6 +133,7 @@ export async function deployConsumer(c: Clients, input: DeployInput): Promise<De
     throw translateAwsError(err, `creating function ${input.functionName}`);
   }
 
+  input.signal?.throwIfAborted();
   progress('creating the event source mapping');
   let uuid: string;
   try {
@@ -148,6 +159,7 @@ export async function deployConsumer(c: Clients, input: DeployInput): Promise<De
     throw translateAwsError(err, 'creating the event source mapping');
   }
 
+  input.signal?.throwIfAborted();
   progress('waiting for the mapping to be Enabled');
   const state = await pollUntil(
     async () => {

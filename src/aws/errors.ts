@@ -22,12 +22,14 @@ const HINTS: Record<string, string> = {
   TooManyRequestsException: 'AWS is throttling requests; retry later or lower --concurrency',
 };
 
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
+
 /** Wraps any SDK or network error as an AwsError naming what we were doing. */
 export function translateAwsError(err: unknown, doing: string): DdbsError {
   if (err instanceof DdbsError) return err;
   const e = err as SdkError & NodeJS.ErrnoException;
   const name = e?.name ?? 'Error';
-  if (e?.code === 'ECONNREFUSED' || e?.code === 'ECONNRESET' || name === 'TimeoutError' || e?.code === 'ETIMEDOUT') {
+  if (UNREACHABLE.has(e?.code ?? '') || name === 'TimeoutError') {
     return new AwsError(`${doing}: the endpoint did not answer (${e.code ?? name})`, {
       code: 'EndpointUnreachable',
       hint: 'if this is the local stack, check `ddbs-test local status` (restart it with `ddbs-test local start`); otherwise check --endpoint-url and the network',

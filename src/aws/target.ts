@@ -1,5 +1,8 @@
 // Which AWS the commands talk to: the embedded local stack (default), real AWS, or any
 // AWS-compatible endpoint. One resolution, used by every command.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { UsageError } from '../errors.ts';
 
 export type TargetKind = 'local' | 'aws' | 'endpoint';
@@ -49,6 +52,30 @@ function validUrl(url: string, flag: string): string {
   }
 }
 
+/** The `region` of a profile in the shared AWS config file (AWS_CONFIG_FILE or ~/.aws/config). */
+export function profileRegion(profile: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  const file = env.AWS_CONFIG_FILE ?? path.join(env.HOME ?? os.homedir(), '.aws', 'config');
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const name = profile ?? 'default';
+  const wanted = name === 'default' ? ['default', 'profile default'] : [`profile ${name}`];
+  let inSection = false;
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.replace(/[#;].*$/, '').trim();
+    const section = /^\[(.+)\]$/.exec(line);
+    if (section) inSection = wanted.includes((section[1] ?? '').trim());
+    else if (inSection) {
+      const kv = /^region\s*=\s*(\S+)$/.exec(line);
+      if (kv) return kv[1];
+    }
+  }
+  return undefined;
+}
+
 export function resolveTarget(opts: TargetOptions, env: NodeJS.ProcessEnv): Target {
   const kind = opts.target;
   if (kind !== undefined && kind !== 'local' && kind !== 'aws') {
@@ -63,8 +90,8 @@ export function resolveTarget(opts: TargetOptions, env: NodeJS.ProcessEnv): Targ
     return { kind: 'endpoint', endpoint, region: opts.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? LOCAL_REGION, ...(opts.profile ? { profile: opts.profile } : {}) };
   }
   if (kind === 'aws') {
-    const region = opts.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-    // No region yet: the SDK may still find one in the profile; the client factory reports it clearly.
+    const region = opts.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? profileRegion(opts.profile ?? env.AWS_PROFILE, env);
+    // Still none: the client factory reports it as a usage error naming --region.
     return { kind: 'aws', region: region ?? '', ...(opts.profile ? { profile: opts.profile } : {}) };
   }
   if (opts.profile !== undefined) throw new UsageError('--profile only applies with --target aws or --endpoint-url');

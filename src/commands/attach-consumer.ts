@@ -5,11 +5,12 @@ import fs from 'node:fs';
 import { addCommonOptions, targetFrom, type CommandDeps, type GlobalOptions } from './context.ts';
 import { intInRange, numberInRange, tableName } from './options.ts';
 import { describeTable } from '../aws/table.ts';
-import { deployConsumer, type ConsumerSettings, type DeployedConsumer } from '../aws/consumer.ts';
+import { deployConsumer, packageConsumer, type ConsumerSettings, type DeployedConsumer } from '../aws/consumer.ts';
 import { ownershipTags } from '../aws/ownership.ts';
 import { targetKey } from '../aws/target.ts';
 import { newRunId } from '../core/run-id.ts';
-import { UsageError } from '../errors.ts';
+import { InterruptedError, UsageError } from '../errors.ts';
+import { teardownResources } from './teardown.ts';
 
 export interface AttachOptions extends GlobalOptions {
   table: string;
@@ -87,6 +88,8 @@ export function consumerSettings(o: AttachOptions): ConsumerSettings {
 export async function runAttachConsumer(opts: AttachOptions, deps: CommandDeps, signal?: AbortSignal): Promise<AttachResult> {
   const settings = consumerSettings(opts);
   const target = targetFrom(opts, deps.env);
+  // The user's code is checked (and zipped) before anything starts or is created.
+  const pkg = await packageConsumer(settings);
   await deps.ensureStack(target);
   const clients = deps.clients(target);
   const key = targetKey(target);
@@ -105,6 +108,7 @@ export async function runAttachConsumer(opts: AttachOptions, deps: CommandDeps, 
       streamArn: table.streamArn,
       region: target.region,
       settings,
+      pkg,
       tags: ownershipTags(now, runId),
       onCreated: (kind, id) => deps.state.addResource({ kind, id, target: key, createdAt: new Date(deps.now()).toISOString(), runId }),
       onProgress: (t) => spinner.update(`Attaching a consumer to ${opts.table}: ${t}`),
@@ -127,7 +131,13 @@ export async function runAttachConsumer(opts: AttachOptions, deps: CommandDeps, 
     return { ...deployed, table: opts.table, streamArn: table.streamArn, runId, settings };
   } catch (err) {
     spinner.fail();
-    throw err;
+    if (!signal?.aborted) throw err;
+    // Interrupted: remove what this attach created (never the table: it may be the user's).
+    const mine = deps.state.resourcesFor(key).filter((r) => r.runId === runId && r.kind !== 'table');
+    const cleanup = await teardownResources(mine, clients, deps, key);
+    throw new InterruptedError(`attach-consumer interrupted: removed ${cleanup.deleted.length} resource(s) it had created`, {
+      ...(cleanup.failed.length ? { hint: 'some could not be removed: run `ddbs-test teardown --yes`' } : {}),
+    });
   } finally {
     clients.destroy();
   }
@@ -152,7 +162,7 @@ export function addConsumerOptions(c: Command): Command {
     .option('--role-arn <arn>', 'on AWS: use this execution role instead of creating one');
 }
 
-export function attachConsumerCommand(deps: (opts: GlobalOptions) => CommandDeps): Command {
+export function attachConsumerCommand(deps: (opts: GlobalOptions) => CommandDeps, signal?: AbortSignal): Command {
   const cmd = new Command('attach-consumer')
     .description('deploy the instrumented consumer function and its event source mapping on a table stream; waits until Enabled')
     .requiredOption('--table <name>', 'table whose stream to consume', tableName);
@@ -163,7 +173,7 @@ export function attachConsumerCommand(deps: (opts: GlobalOptions) => CommandDeps
   addCommonOptions(cmd, { yes: true });
   cmd.action(async (opts: AttachOptions) => {
     const d = deps(opts);
-    const r = await runAttachConsumer(opts, d);
+    const r = await runAttachConsumer(opts, d, signal);
     d.reporter.result(`Consumer ${r.functionName} on ${r.table}: batch size ${r.settings.batchSize}, window ${r.settings.batchWindowS} s, parallelization ${r.settings.parallelizationFactor}\nlogs: ${r.logGroup}\nmapping: ${r.mappingUuid}`, r);
   });
   return cmd;

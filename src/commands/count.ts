@@ -14,7 +14,8 @@ import { reconcile, type ExpectedRecords, type Reconciliation, type WriteRequest
 import { buildCell, buildDocument, SCHEMA_VERSION, type Cell } from '../core/result.ts';
 import { checkThresholds, type Thresholds } from '../core/thresholds.ts';
 import { formatCellSummary } from '../output/result-table.ts';
-import { UsageError } from '../errors.ts';
+import { InterruptedError, UsageError } from '../errors.ts';
+import type { AttachmentRecord, RunRecord } from '../core/state.ts';
 import { VERSION } from '../version.ts';
 import { readWritesFile } from '../core/writes.ts';
 
@@ -59,7 +60,15 @@ function readWrites(file: string | undefined): WriteRequestTiming[] | undefined 
   return file && fs.existsSync(file) ? readWritesFile(file) : undefined;
 }
 
-async function resolveRun(opts: CountOptions, deps: CommandDeps, target: Target, signal?: AbortSignal): Promise<RunView> {
+interface LocatedRun {
+  run: RunRecord | undefined;
+  table: string;
+  att: AttachmentRecord | undefined;
+  logGroup: string;
+}
+
+/** Finds the run and its consumer in the state file (usage errors come before any other work). */
+function locateRun(opts: CountOptions, deps: CommandDeps, target: Target): LocatedRun {
   const key = targetKey(target);
   const run = opts.run ? deps.state.findRun(opts.run) : opts.table ? undefined : deps.state.latestRun(key);
   if (opts.run && !run) throw new UsageError(`--run ${opts.run}: no such run in ${deps.state.file}`, { hint: 'omit --run for the latest run' });
@@ -68,6 +77,11 @@ async function resolveRun(opts: CountOptions, deps: CommandDeps, target: Target,
   const att = deps.state.attachmentFor(key, table);
   const logGroup = run?.logGroup ?? att?.logGroup;
   if (!logGroup) throw new UsageError(`no consumer is attached to ${table}`, { hint: `run \`ddbs-test attach-consumer --table ${table}\` first` });
+  return { run, table, att, logGroup };
+}
+
+async function resolveRun(located: LocatedRun, deps: CommandDeps, target: Target, signal?: AbortSignal): Promise<RunView> {
+  const { run, table, att, logGroup } = located;
   const shape = { batchSize: att?.batchSize ?? 0, parallelizationFactor: att?.parallelizationFactor ?? 1, batchWindowS: att?.batchWindowS ?? 0, workMs: att?.workMs ?? 0, failRate: att?.failRate ?? 0 };
   if (run?.seeded) {
     const writes = readWrites(run.writesFile);
@@ -98,9 +112,10 @@ async function resolveRun(opts: CountOptions, deps: CommandDeps, target: Target,
 
 export async function runCount(opts: CountOptions, deps: CommandDeps, signal?: AbortSignal): Promise<CountResult> {
   const target = targetFrom(opts, deps.env);
+  const located = locateRun(opts, deps, target);
   await deps.ensureStack(target);
   const started = deps.now();
-  const view = await resolveRun(opts, deps, target, signal);
+  const view = await resolveRun(located, deps, target, signal);
   const clients = deps.clients(target);
   const readerOpts = { logGroup: view.logGroup, startTime: view.startTime, ...(signal ? { signal } : {}) };
   const reader: LineSource = opts.insights ? new InsightsLogReader(clients.logs, readerOpts) : new ConsumerLogReader(clients.logs, readerOpts);
@@ -144,6 +159,7 @@ export async function runCount(opts: CountOptions, deps: CommandDeps, signal?: A
     spinner?.succeed(`Counted ${view.runId}: ${r.delivered}/${r.written} delivered (${stoppedBecause})`);
   } catch (err) {
     spinner?.fail();
+    if (signal?.aborted) throw new InterruptedError('count interrupted: nothing was changed; run `ddbs-test count` again to reconcile');
     throw err;
   } finally {
     clients.destroy();
@@ -157,7 +173,7 @@ export async function runCount(opts: CountOptions, deps: CommandDeps, signal?: A
   return { schemaVersion: SCHEMA_VERSION, target: doc.target, cell, stoppedBecause };
 }
 
-export function countCommand(deps: (opts: GlobalOptions) => CommandDeps): Command {
+export function countCommand(deps: (opts: GlobalOptions) => CommandDeps, signal?: AbortSignal): Command {
   const cmd = new Command('count')
     .description('reconcile a run: written, delivered, processed, missing, duplicates, batches, latency, drain')
     .option('--run <runId>', 'the run to count (default: the latest)')
@@ -174,7 +190,7 @@ export function countCommand(deps: (opts: GlobalOptions) => CommandDeps): Comman
   addCommonOptions(cmd);
   cmd.action(async (opts: CountOptions) => {
     const d = deps(opts);
-    const result = await runCount(opts, d);
+    const result = await runCount(opts, d, signal);
     d.reporter.result(formatCellSummary(result.cell), { schemaVersion: result.schemaVersion, tool: { name: 'ddbs-test', version: VERSION }, target: result.target, ...result.cell, stoppedBecause: result.stoppedBecause });
     checkThresholds([result.cell], opts);
   });

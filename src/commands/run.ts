@@ -1,13 +1,14 @@
 // `ddbs-test run`: the matrix. Per cell: create-table, attach-consumer, seed, count --wait,
 // teardown (unless --keep); then one verdict line and one table. Every cell is isolated: its own
 // table, function and mapping.
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import fs from 'node:fs';
 import path from 'node:path';
 import { addCommonOptions, targetFrom, type CommandDeps, type GlobalOptions } from './context.ts';
 import { intInRange, intList, numberList } from './options.ts';
 import { runCreateTable } from './create-table.ts';
 import { runAttachConsumer, consumerSettings, type AttachOptions } from './attach-consumer.ts';
+import { packageConsumer } from '../aws/consumer.ts';
 import { runSeed } from './seed.ts';
 import { runCount } from './count.ts';
 import { teardownResources } from './teardown.ts';
@@ -129,8 +130,10 @@ export async function runMatrix(opts: RunOptions, deps: CommandDeps, signal: Abo
     ...(opts.workMs ? { workMs: opts.workMs } : {}),
     ...(opts.failRate ? { failRate: opts.failRate } : {}),
   });
-  // Validate every cell's consumer settings before anything is created.
+  // Validate every cell's consumer settings, and the user's code once, before anything is created.
   for (const c of cells) consumerSettings(attachOptions(opts, c, 'validation', 'validation'));
+  const first = cells[0];
+  if (first) await packageConsumer(consumerSettings(attachOptions(opts, first, 'validation', 'validation')));
   if (target.kind === 'aws') await confirmAwsPlan(cells, target, opts, deps);
   const results: Cell[] = [];
   for (const [i, spec] of cells.entries()) {
@@ -171,7 +174,7 @@ export function runCommand(deps: (opts: GlobalOptions) => CommandDeps, signal?: 
     .option('--bisect', 'enable BisectBatchOnFunctionError')
     .option('--code <path>', 'your own handler code to wrap (file or folder)')
     .option('--handler <module.function>', 'your handler, e.g. index.handler')
-    .option('--runtime <runtime>', 'runtime for --code (nodejs22.x, python3.12, …)')
+    .addOption(new Option('--runtime <runtime>', 'runtime for --code (default nodejs22.x; python3.12 for .py code)').choices(['nodejs22.x', 'nodejs20.x', 'python3.12', 'python3.13']))
     .option('--pattern <text>', "also count your handler's log lines containing TEXT")
     .option('--concurrency <n>', 'seed requests in flight (1-256)', intInRange(1, 256), 16)
     .option('--idle <s>', 'stop waiting for deliveries after this many quiet seconds (1-3600)', intInRange(1, 3600), 30)

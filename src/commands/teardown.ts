@@ -7,7 +7,7 @@ import { targetKey, type Target } from '../aws/target.ts';
 import { translateAwsError } from '../aws/errors.ts';
 import type { Clients } from '../aws/clients.ts';
 import type { ResourceKind, ResourceRecord } from '../core/state.ts';
-import { AwsError, UsageError } from '../errors.ts';
+import { AwsError, StateError, UsageError } from '../errors.ts';
 import { findTaggedResources, parseAge } from '../aws/sweep.ts';
 import { confirm } from '../output/prompt.ts';
 
@@ -29,6 +29,8 @@ export interface TeardownResult {
   skipped: TeardownEntry[];
   failed: TeardownEntry[];
   cancelled?: boolean;
+  /** Set when resources were deleted but the state file could not record it. */
+  stateWarning?: string;
 }
 
 /** Deletes the given resources (in dependency order), updating the state as it goes. */
@@ -47,8 +49,14 @@ export async function teardownResources(resources: ResourceRecord[], clients: Cl
         await ops.remove(clients, r.id);
         result.deleted.push({ kind: r.kind, id: r.id });
       }
-      deps.state.removeResource(r.kind, r.id, r.target);
-      if (r.kind === 'function' && ownership !== 'foreign') deps.state.removeAttachmentsOfFunction(r.target, r.id);
+      try {
+        deps.state.removeResource(r.kind, r.id, r.target);
+        if (r.kind === 'function' && ownership !== 'foreign') deps.state.removeAttachmentsOfFunction(r.target, r.id);
+      } catch (err) {
+        // The delete happened; only the bookkeeping failed (a sweep with an unreadable state file).
+        if (!(err instanceof StateError)) throw err;
+        result.stateWarning ??= `${err.message}; the state file was not updated`;
+      }
     } catch (err) {
       result.failed.push({ kind: r.kind, id: r.id, reason: translateAwsError(err, `deleting ${r.kind} ${r.id}`).message });
     }
@@ -111,6 +119,7 @@ export function describeTeardown(r: TeardownResult): string {
   for (const d of r.deleted) lines.push(`deleted  ${d.kind} ${d.id}`);
   for (const s of r.skipped) lines.push(`skipped  ${s.kind} ${s.id} (${s.reason})`);
   for (const f of r.failed) lines.push(`FAILED   ${f.kind} ${f.id}: ${f.reason}`);
+  if (r.stateWarning) lines.push(`warning: ${r.stateWarning}`);
   if (lines.length === 0) return 'Nothing to tear down: ddbs-test has no resources recorded for this target.';
   return `${lines.join('\n')}\n${r.deleted.length} deleted, ${r.skipped.length} skipped, ${r.failed.length} failed.`;
 }

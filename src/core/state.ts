@@ -114,12 +114,43 @@ export class StateStore {
     return d as StateDocument;
   }
 
-  /** Read-modify-write; returns what the mutator returned. */
+  /**
+   * Read-modify-write under a lock file, so parallel ddbs-test processes (two runs, a run and a
+   * teardown) never lose each other's records. Returns what the mutator returned.
+   */
   update<T>(mutate: (doc: StateDocument) => T): T {
-    const doc = this.read();
-    const result = mutate(doc);
-    writeFileAtomic(this.file, `${JSON.stringify(doc, null, 2)}\n`);
-    return result;
+    const release = this.lock();
+    try {
+      const doc = this.read();
+      const result = mutate(doc);
+      writeFileAtomic(this.file, `${JSON.stringify(doc, null, 2)}\n`);
+      return result;
+    } finally {
+      release();
+    }
+  }
+
+  private lock(): () => void {
+    const lockFile = `${this.file}.lock`;
+    fs.mkdirSync(this.home, { recursive: true, mode: 0o700 });
+    const deadline = Date.now() + 15_000;
+    const pause = new Int32Array(new SharedArrayBuffer(4));
+    for (let delay = 2; ; delay = Math.min(delay * 2, 50)) {
+      try {
+        fs.writeFileSync(lockFile, String(process.pid), { flag: 'wx', mode: 0o600 });
+        return () => fs.rmSync(lockFile, { force: true });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new StateError(`cannot lock the state file ${this.file}: ${(err as Error).message}`, { cause: err });
+      }
+      // A lock left by a process that died (updates take milliseconds) is taken over.
+      try {
+        if (Date.now() - fs.statSync(lockFile).mtimeMs > 10_000) fs.rmSync(lockFile, { force: true });
+      } catch {
+        // released meanwhile
+      }
+      if (Date.now() > deadline) throw new StateError(`the state file ${this.file} stayed locked by another ddbs-test process`, { hint: `if no other ddbs-test is running, remove ${lockFile}` });
+      Atomics.wait(pause, 0, 0, delay); // a short synchronous pause: updates are synchronous
+    }
   }
 
   addResource(r: ResourceRecord): void {

@@ -257,7 +257,6 @@ describe('interrupting a real local run', { timeout: 170_000 }, () => {
 
   it(
     'standalone count --wait: the first SIGINT stops the wait at once (exit 130, no verdict on stdout)',
-    { todo: 'src/cli.ts passes the abort signal only to `run`; countCommand calls runCount without it, so Ctrl-C is ignored until complete/idle/timeout, then the result is printed and the exit code is 130' },
     async () => {
       for (const args of [['create-table', '--table', 'countint'], ['attach-consumer', '--table', 'countint', '--batch-size', '1', '--work-ms', '2000'], ['seed', '--table', 'countint', '--items', '10']]) {
         const x = await box.run(args);
@@ -279,7 +278,6 @@ describe('interrupting a real local run', { timeout: 170_000 }, () => {
 
   it(
     'standalone attach-consumer: SIGINT stops it and removes what it had created (exit 130, no consumer left)',
-    { todo: 'src/cli.ts does not pass the abort signal to attach-consumer: after "stopping and cleaning up…" it deploys to the end, prints its result and exits 130 leaving the consumer' },
     async () => {
       assert.equal((await box.run(['create-table', '--table', 'attachint'])).code, 0);
       try {

@@ -168,7 +168,6 @@ describe('translateAwsError: errors raised by the SDK itself, produced for real'
 
   it(
     'ENOTFOUND (a mistyped --endpoint-url host) → the endpoint hint, not "see the AWS error above"',
-    { todo: 'src/aws/errors.ts:34 handles ECONNREFUSED/ECONNRESET/ETIMEDOUT/TimeoutError only; ENOTFOUND/EAI_AGAIN/EHOSTUNREACH fall through to the generic hint' },
     () => {
       const err = Object.assign(new Error('getaddrinfo ENOTFOUND no-such-host.invalid'), { code: 'ENOTFOUND', hostname: 'no-such-host.invalid' });
       const e = translated(err, 'listing tables');
