@@ -136,7 +136,6 @@ describe('the local stack: loopback only, one per home, no secrets, clean stop',
 
   it(
     'DynamoDB Local (the JVM behind the stack) is not reachable from this machine\'s other address either',
-    { todo: 'src/local/dynamodb/jvm.ts starts DynamoDB Local with -port only: it binds *:<port> (all interfaces, IPv4 and IPv6), so the raw DynamoDB API is open to the network' },
     async (t) => {
       const ext = externalIPv4();
       if (!ext) return t.skip('this machine has no non-loopback IPv4 address');

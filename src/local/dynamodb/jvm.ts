@@ -6,6 +6,9 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import http from 'node:http';
+import { createHash } from 'node:crypto';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { LocalStackError } from '../../errors.ts';
 
 const MIN_JAVA = 17;
@@ -83,16 +86,52 @@ function ping(port: number): Promise<boolean> {
   });
 }
 
+const LAUNCHER_SOURCE = fileURLToPath(new URL('./LoopbackLauncher.java', import.meta.url));
+
+/**
+ * Compiles the loopback launcher once per DynamoDB Local version into a cache folder and returns
+ * that folder, or undefined (with a warning) when no javac is at hand: then DynamoDB Local's own
+ * main class runs, which listens on every interface.
+ */
+async function loopbackLauncher(java: string, dir: string, log: (l: string) => void): Promise<string | undefined> {
+  const source = fs.readFileSync(LAUNCHER_SOURCE, 'utf8');
+  const key = createHash('sha256').update(source).update(dir).digest('hex').slice(0, 16);
+  const cache = path.join(os.tmpdir(), `ddbs-test-launcher-${key}`);
+  if (fs.existsSync(path.join(cache, 'LoopbackLauncher.class'))) return cache;
+  const javac = path.join(path.dirname(java), 'javac');
+  const javacCmd = java === 'java' ? 'javac' : javac;
+  const staging = fs.mkdtempSync(path.join(os.tmpdir(), 'ddbs-test-launcher-build-'));
+  const ok = await new Promise<boolean>((resolve) => {
+    execFile(javacCmd, ['-cp', path.join(dir, 'DynamoDBLocal.jar'), '-d', staging, LAUNCHER_SOURCE], { timeout: 60_000 }, (err, _out, stderr) => {
+      if (err) log(`cannot build the loopback launcher (${(err as NodeJS.ErrnoException).code ?? 'error'}): ${String(stderr).slice(0, 300)}`);
+      resolve(!err);
+    });
+  });
+  if (!ok) {
+    fs.rmSync(staging, { recursive: true, force: true });
+    log('warning: no JDK compiler (javac) found: DynamoDB Local will listen on all interfaces, not only 127.0.0.1');
+    return undefined;
+  }
+  try {
+    fs.renameSync(staging, cache);
+  } catch {
+    // Another stack built it at the same time: use theirs.
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
+  return cache;
+}
+
 /** Starts DynamoDB Local and resolves when it answers ListTables. */
 export async function startDynamoDbLocal(opts: { log: (l: string) => void; readyTimeoutMs?: number }): Promise<DynamoDbLocalProcess> {
   const java = javaCommand();
   await checkJava(java);
   const dir = dynamoDbLocalDir();
   const port = await freePort();
+  const launcher = await loopbackLauncher(java, dir, opts.log);
   const args = [
     '-Xss1m',
     `-Djava.library.path=${path.join(dir, 'DynamoDBLocal_lib')}`,
-    '-jar', path.join(dir, 'DynamoDBLocal.jar'),
+    ...(launcher ? ['-cp', `${path.join(dir, 'DynamoDBLocal.jar')}${path.delimiter}${launcher}`, 'LoopbackLauncher'] : ['-jar', path.join(dir, 'DynamoDBLocal.jar')]),
     // In memory: a restarted stack starts empty. No -sharedDb: each access key gets its own
     // database, which is how the stack keeps every table fast (see tables.ts).
     '-inMemory', '-disableTelemetry', '-port', String(port),
