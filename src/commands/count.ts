@@ -12,7 +12,7 @@ import { sleep } from '../aws/wait.ts';
 import { targetKey, type Target } from '../aws/target.ts';
 import { reconcile, type ExpectedRecords, type Reconciliation, type WriteRequestTiming } from '../core/reconcile.ts';
 import { buildCell, buildDocument, SCHEMA_VERSION, type Cell } from '../core/result.ts';
-import { checkThresholds, type Thresholds } from '../core/thresholds.ts';
+import { addThresholdOptions, checkThresholds, type Thresholds } from '../core/thresholds.ts';
 import { formatCellSummary } from '../output/result-table.ts';
 import { InterruptedError, UsageError } from '../errors.ts';
 import type { AttachmentRecord, RunRecord } from '../core/state.ts';
@@ -183,10 +183,8 @@ export function countCommand(deps: (opts: GlobalOptions) => CommandDeps, signal?
     .option('--timeout <s>', 'with --wait: give up after this many seconds (1-86400)', intInRange(1, 86400), 600)
     .option('--pattern <text>', "also count the handler's own log lines containing TEXT")
     .option('--insights', 'count with a Logs Insights query')
-    .option('--max-missing <n>', 'fail (exit 1) above this many missing records (default 0)', intInRange(0, Number.MAX_SAFE_INTEGER), 0)
-    .option('--max-duplicates <n>', 'fail (exit 1) above this many duplicates', intInRange(0, Number.MAX_SAFE_INTEGER))
-    .option('--max-p99-ms <n>', 'fail (exit 1) above this p99 latency (ms)', intInRange(0, Number.MAX_SAFE_INTEGER))
     .addHelpText('after', '\nExamples:\n  $ ddbs-test count --wait\n  $ ddbs-test count --table orders --pattern "checking streams"\n  $ ddbs-test count --run lq3k2x9a1b2c --json');
+  addThresholdOptions(cmd);
   addCommonOptions(cmd);
   cmd.action(async (opts: CountOptions) => {
     const d = deps(opts);

@@ -15,7 +15,7 @@ import { teardownResources } from './teardown.ts';
 import { expandMatrix, type CellSpec } from '../core/matrix.ts';
 import { buildDocument, type Cell, type ResultDocument } from '../core/result.ts';
 import { newRunId } from '../core/run-id.ts';
-import { checkThresholds, type Thresholds } from '../core/thresholds.ts';
+import { addThresholdOptions, checkThresholds, type Thresholds } from '../core/thresholds.ts';
 import { targetKey } from '../aws/target.ts';
 import { formatResultTable, toCsv, toMarkdown } from '../output/result-table.ts';
 import { confirmAwsPlan } from './aws-plan.ts';
@@ -180,10 +180,8 @@ export function runCommand(deps: (opts: GlobalOptions) => CommandDeps, signal?: 
     .option('--idle <s>', 'stop waiting for deliveries after this many quiet seconds (1-3600)', intInRange(1, 3600), 30)
     .option('--out <file>', 'also write the results to FILE (.json, .csv or .md)')
     .option('--keep', "keep each cell's resources (no teardown)")
-    .option('--max-missing <n>', 'fail (exit 1) above this many missing records per cell (default 0)', intInRange(0, Number.MAX_SAFE_INTEGER), 0)
-    .option('--max-duplicates <n>', 'fail (exit 1) above this many duplicates per cell', intInRange(0, Number.MAX_SAFE_INTEGER))
-    .option('--max-p99-ms <n>', 'fail (exit 1) above this p99 latency (ms)', intInRange(0, Number.MAX_SAFE_INTEGER))
     .addHelpText('after', '\nExamples:\n  $ ddbs-test run --items 1000,10000 --batch 1,10\n  $ ddbs-test run --items 10000 --batch 100 --parallelization-factor 1,4 --json\n  $ ddbs-test run --items 1000 --batch 10 --fail-rate 0.2 --max-retries 2 --out results.md');
+  addThresholdOptions(cmd);
   addCommonOptions(cmd, { yes: true });
   cmd.action(async (opts: RunOptions) => {
     const d = deps(opts);

@@ -7,12 +7,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
-import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
 import { createCliSandbox, type CliSandbox } from '../helpers/cli.ts';
-import { TEST_CREDENTIALS, TEST_REGION } from '../helpers/stack.ts';
+import { inventory } from '../helpers/inventory.ts';
 
 // User code fixtures: a real Node module without the export asked for, and a Python file.
 const FIX = fs.mkdtempSync(path.join(os.tmpdir(), 'ddbs-bad-input-'));
@@ -180,28 +176,10 @@ describe('bad input on every command: exit 2, the flag and its valid values name
   }
 });
 
-/** Everything ddbs-test could have created, as the SDK sees it. */
-async function inventory(port: number) {
-  const config = { endpoint: `http://127.0.0.1:${port}`, region: TEST_REGION, credentials: TEST_CREDENTIALS, maxAttempts: 1 };
-  const ddb = new DynamoDBClient(config);
-  const lambda = new LambdaClient(config);
-  const logs = new CloudWatchLogsClient(config);
-  const iam = new IAMClient(config);
-  try {
-    return {
-      tables: (await ddb.send(new ListTablesCommand({}))).TableNames ?? [],
-      functions: ((await lambda.send(new ListFunctionsCommand({}))).Functions ?? []).map((f) => f.FunctionName),
-      logGroups: ((await logs.send(new DescribeLogGroupsCommand({}))).logGroups ?? []).map((g) => g.logGroupName),
-      roles: ((await iam.send(new ListRolesCommand({}))).Roles ?? []).map((r) => r.RoleName),
-    };
-  } finally {
-    for (const x of [ddb, lambda, logs, iam]) x.destroy();
-  }
-}
 
 describe('usage errors found once the stack is up still leave nothing behind', { timeout: 170_000 }, () => {
   let box: CliSandbox;
-  const onlyT1 = { tables: ['t1'], functions: [], logGroups: [], roles: [] };
+  const onlyT1 = { tables: ['t1'], functions: [], mappings: [], logGroups: [], roles: [] };
   const resources = () => (JSON.parse(fs.readFileSync(path.join(box.home, 'state.json'), 'utf8')) as { resources: Array<{ kind: string; id: string }> }).resources.map((r) => `${r.kind} ${r.id}`);
   before(async () => {
     box = await createCliSandbox();

@@ -7,12 +7,8 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { LambdaClient, ListEventSourceMappingsCommand, ListFunctionsCommand } from '@aws-sdk/client-lambda';
-import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
 import { BIN, createCliSandbox, type CliSandbox } from '../helpers/cli.ts';
-import { TEST_CREDENTIALS, TEST_REGION } from '../helpers/stack.ts';
+import { inventory } from '../helpers/inventory.ts';
 import { pollUntil } from '../../src/aws/wait.ts';
 
 interface Running {
@@ -72,25 +68,6 @@ function start(box: CliSandbox, args: string[]): Running {
   };
 }
 
-/** Everything in the stack, listed through the SDK as any other tool would see it. */
-async function inventory(port: number) {
-  const config = { endpoint: `http://127.0.0.1:${port}`, region: TEST_REGION, credentials: TEST_CREDENTIALS, maxAttempts: 1 };
-  const ddb = new DynamoDBClient(config);
-  const lambda = new LambdaClient(config);
-  const logs = new CloudWatchLogsClient(config);
-  const iam = new IAMClient(config);
-  try {
-    return {
-      tables: (await ddb.send(new ListTablesCommand({}))).TableNames ?? [],
-      functions: ((await lambda.send(new ListFunctionsCommand({}))).Functions ?? []).map((f) => f.FunctionName),
-      mappings: ((await lambda.send(new ListEventSourceMappingsCommand({}))).EventSourceMappings ?? []).map((m) => `${m.UUID} ${m.State}`),
-      logGroups: ((await logs.send(new DescribeLogGroupsCommand({}))).logGroups ?? []).map((g) => g.logGroupName),
-      roles: ((await iam.send(new ListRolesCommand({}))).Roles ?? []).map((r) => r.RoleName),
-    };
-  } finally {
-    for (const c of [ddb, lambda, logs, iam]) c.destroy();
-  }
-}
 
 /** Function environments still running under the stack daemon (the JVM is not one). */
 function environments(home: string): string[] {
