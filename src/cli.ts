@@ -1,7 +1,6 @@
 // The commander program: registers every command. The work lives in each command's run function;
 // this file only wires them and maps parse failures to usage errors.
 import { Command, CommanderError } from 'commander';
-import { createRequire } from 'node:module';
 import { createDeps, type GlobalOptions } from './commands/context.ts';
 import { createTableCommand } from './commands/create-table.ts';
 import { attachConsumerCommand } from './commands/attach-consumer.ts';
@@ -13,9 +12,8 @@ import { runCommand } from './commands/run.ts';
 import { doctorCommand } from './commands/doctor.ts';
 import { createReporter } from './output/reporter.ts';
 import { UsageError } from './errors.ts';
+import { VERSION } from './version.ts';
 
-const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
-export const VERSION = pkg.version;
 
 export interface CliIo {
   env: NodeJS.ProcessEnv;

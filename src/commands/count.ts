@@ -4,7 +4,7 @@
 import { Command } from 'commander';
 import fs from 'node:fs';
 import { addCommonOptions, targetFrom, type CommandDeps, type GlobalOptions } from './context.ts';
-import { intInRange, tableName } from './options.ts';
+import { addThresholdOptions, intInRange, tableName } from './options.ts';
 import { ConsumerLogReader, InsightsLogReader, countPatternLines, countPatternLinesWithInsights, type LineSource } from '../aws/logs-reader.ts';
 import { describeTable } from '../aws/table.ts';
 import { scanIdentities } from '../aws/scan.ts';
@@ -12,7 +12,7 @@ import { sleep } from '../aws/wait.ts';
 import { targetKey, type Target } from '../aws/target.ts';
 import { reconcile, type ExpectedRecords, type Reconciliation, type WriteRequestTiming } from '../core/reconcile.ts';
 import { buildCell, buildDocument, SCHEMA_VERSION, type Cell } from '../core/result.ts';
-import { addThresholdOptions, checkThresholds, type Thresholds } from '../core/thresholds.ts';
+import { checkThresholds, type Thresholds } from '../core/thresholds.ts';
 import { formatCellSummary } from '../output/result-table.ts';
 import { InterruptedError, UsageError } from '../errors.ts';
 import type { AttachmentRecord, RunRecord } from '../core/state.ts';

@@ -1,6 +1,6 @@
 // Option parsers shared by the commands. Each names its flag and the valid range in the message, so
 // bad input is a usage error (exit 2) before anything is created.
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 
 /** A whole number within [min, max]. */
 export function intInRange(min: number, max: number) {
@@ -98,3 +98,12 @@ export function keySchema(value: string): KeyAttribute[] {
 
 export const STREAM_VIEW_TYPES = ['NEW_IMAGE', 'OLD_IMAGE', 'NEW_AND_OLD_IMAGES', 'KEYS_ONLY'] as const;
 export type StreamViewType = (typeof STREAM_VIEW_TYPES)[number];
+
+/** --max-missing (default 0), --max-duplicates and --max-p99-ms, shared by `count` and `run`. */
+export function addThresholdOptions(cmd: Command): Command {
+  const count = intInRange(0, Number.MAX_SAFE_INTEGER);
+  return cmd
+    .option('--max-missing <n>', 'fail (exit 1) above this many missing records per cell (default 0)', count, 0)
+    .option('--max-duplicates <n>', 'fail (exit 1) above this many duplicates per cell', count)
+    .option('--max-p99-ms <n>', 'fail (exit 1) above this p99 latency (ms)', count);
+}

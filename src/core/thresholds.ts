@@ -1,7 +1,5 @@
 // CI thresholds: a breach is a verification failure (exit 1) that names the threshold.
-import type { Command } from 'commander';
 import type { Cell } from './result.ts';
-import { intInRange } from '../commands/options.ts';
 import { VerificationError } from '../errors.ts';
 
 export interface Thresholds {
@@ -21,11 +19,3 @@ export function checkThresholds(cells: Cell[], t: Thresholds): void {
   if (breaches.length > 0) throw new VerificationError(`verification failed: ${breaches.join('; ')}`, { hint: breaches.some((b) => b.startsWith('--max-missing')) ? 'see missingSample in --json output for keys that never arrived' : 'relax the threshold or investigate the run' });
 }
 
-/** --max-missing (default 0), --max-duplicates and --max-p99-ms, shared by `count` and `run`. */
-export function addThresholdOptions(cmd: Command): Command {
-  const count = intInRange(0, Number.MAX_SAFE_INTEGER);
-  return cmd
-    .option('--max-missing <n>', 'fail (exit 1) above this many missing records per cell (default 0)', count, 0)
-    .option('--max-duplicates <n>', 'fail (exit 1) above this many duplicates per cell', count)
-    .option('--max-p99-ms <n>', 'fail (exit 1) above this p99 latency (ms)', count);
-}
