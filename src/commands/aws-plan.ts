@@ -6,7 +6,6 @@ import type { Target } from '../aws/target.ts';
 import type { CellSpec } from '../core/matrix.ts';
 import { estimateCost } from '../core/cost.ts';
 import { translateAwsError } from '../aws/errors.ts';
-import { confirm } from '../output/prompt.ts';
 import { InterruptedError, UsageError } from '../errors.ts';
 
 export function describePlan(cells: CellSpec[], account: string, region: string): string {
@@ -35,5 +34,5 @@ export async function confirmAwsPlan(cells: CellSpec[], target: Target, opts: Gl
   deps.reporter.info(describePlan(cells, account, target.region));
   if (opts.yes) return;
   if (!deps.canPrompt) throw new UsageError('--target aws creates billable resources: pass --yes to go ahead without a terminal to confirm on');
-  if (!(await confirm('Create these resources?'))) throw new InterruptedError('cancelled: nothing was created');
+  if (!(await deps.prompt.confirm('Create these resources?'))) throw new InterruptedError('cancelled: nothing was created');
 }

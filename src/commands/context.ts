@@ -8,6 +8,7 @@ import { startStack, stackStatus } from '../local/supervisor.ts';
 import type { StackInfo } from '../local/daemon.ts';
 import { LocalStackError } from '../errors.ts';
 import type { Reporter } from '../output/reporter.ts';
+import { ask, confirm } from '../output/prompt.ts';
 import { parsePort } from '../aws/target.ts';
 
 export interface CommandDeps {
@@ -19,9 +20,19 @@ export interface CommandDeps {
   clients(target: Target): Clients;
   /** Makes sure the local stack is up for a local target (starts it in the background if not). */
   ensureStack(target: Target): Promise<void>;
-  /** True when a person can answer questions on this terminal. */
+  /** True when a person can answer questions on this terminal (stdin is a TTY and CI is not set). */
   canPrompt: boolean;
+  /** Questions on the terminal; only called when canPrompt holds. */
+  prompt: Prompter;
   now(): number;
+}
+
+export interface Prompter {
+  confirm(question: string): Promise<boolean>;
+  /** Asks for a value, showing the default that an empty answer takes. */
+  ask(question: string, defaultValue: string): Promise<string>;
+  /** Says why an answer was not taken (then the question comes again). */
+  warn?(message: string): void;
 }
 
 export interface GlobalOptions extends TargetOptions {
@@ -39,6 +50,7 @@ export function createDeps(reporter: Reporter, env: NodeJS.ProcessEnv, stdinIsTT
     state: new StateStore(home),
     clients: createClients,
     canPrompt: stdinIsTTY && !env.CI,
+    prompt: { confirm, ask, warn: (m) => reporter.warn(m) },
     now: () => Date.now(),
     async ensureStack(target) {
       if (target.kind !== 'local' || target.port === undefined) return;

@@ -4,7 +4,7 @@
 import { Command, Option } from 'commander';
 import fs from 'node:fs';
 import path from 'node:path';
-import { addCommonOptions, targetFrom, type CommandDeps, type GlobalOptions } from './context.ts';
+import { addCommonOptions, targetFrom, type CommandDeps, type GlobalOptions, type Prompter } from './context.ts';
 import { addThresholdOptions, intInRange, intList, numberList } from './options.ts';
 import { runCreateTable } from './create-table.ts';
 import { runAttachConsumer, consumerSettings, type AttachOptions } from './attach-consumer.ts';
@@ -19,7 +19,6 @@ import { checkThresholds, type Thresholds } from '../core/thresholds.ts';
 import { targetKey } from '../aws/target.ts';
 import { formatResultTable, toCsv, toMarkdown } from '../output/result-table.ts';
 import { confirmAwsPlan } from './aws-plan.ts';
-import { askMatrix } from '../output/prompt.ts';
 import { InterruptedError, UsageError } from '../errors.ts';
 import { VERSION } from '../version.ts';
 
@@ -116,12 +115,29 @@ async function runCell(spec: CellSpec, index: number, total: number, opts: RunOp
   }
 }
 
+/** Asks in a terminal for the matrix lists that were not given, showing the defaults. */
+export async function askMatrix(prompt: Prompter, items: number[] | undefined, batch: number[] | undefined): Promise<{ items: number[]; batch: number[] }> {
+  const parse = (text: string, flag: string, max: number): number[] | undefined => {
+    try {
+      return intList(1, max)(text);
+    } catch (err) {
+      prompt.warn?.(`${flag}: ${(err as Error).message}`);
+      return undefined;
+    }
+  };
+  let i = items;
+  while (!i) i = parse(await prompt.ask('Item counts (--items, comma-separated)', '1000,10000'), '--items', 10_000_000);
+  let b = batch;
+  while (!b) b = parse(await prompt.ask('Batch sizes (--batch, comma-separated, 1-10000)', '1,10'), '--batch', 10_000);
+  return { items: i, batch: b };
+}
+
 export async function runMatrix(opts: RunOptions, deps: CommandDeps, signal: AbortSignal = new AbortController().signal): Promise<ResultDocument> {
   if (opts.out) checkOutFile(opts.out);
   const target = targetFrom(opts, deps.env);
   let items = opts.items;
   let batch = opts.batch;
-  if ((!items || !batch) && deps.canPrompt && !opts.json) ({ items, batch } = await askMatrix(items, batch));
+  if ((!items || !batch) && deps.canPrompt && !opts.json) ({ items, batch } = await askMatrix(deps.prompt, items, batch));
   const cells = expandMatrix({
     items: items ?? [1000, 10000],
     batch: batch ?? [1, 10],

@@ -9,7 +9,6 @@ import type { Clients } from '../aws/clients.ts';
 import type { ResourceKind, ResourceRecord } from '../core/state.ts';
 import { AwsError, StateError, UsageError } from '../errors.ts';
 import { findTaggedResources, parseAge } from '../aws/sweep.ts';
-import { confirm } from '../output/prompt.ts';
 
 export interface TeardownOptions extends GlobalOptions {
   sweep?: boolean;
@@ -75,7 +74,7 @@ export async function runTeardown(opts: TeardownOptions, deps: CommandDeps): Pro
   if (resources.length === 0) return { target: key, deleted: [], skipped: [], failed: [] };
   if (!opts.yes && deps.canPrompt) {
     const list = resources.map((r) => `  ${r.kind} ${r.id}`).join('\n');
-    const ok = await confirm(`Delete these ${resources.length} resources created by ddbs-test?\n${list}\n`);
+    const ok = await deps.prompt.confirm(`Delete these ${resources.length} resources created by ddbs-test?\n${list}\n`);
     if (!ok) return { target: key, deleted: [], skipped: [], failed: [], cancelled: true };
   }
   await deps.ensureStack(target);
@@ -103,7 +102,7 @@ async function sweep(opts: TeardownOptions, deps: CommandDeps, target: Target, k
     }
     if (found.length === 0) return { target: key, deleted: [], skipped: [], failed: [] };
     if (!opts.yes && deps.canPrompt) {
-      const ok = await confirm(`Delete these ${found.length} resources?\n${found.map((r) => `  ${r.kind} ${r.id}${r.createdAt ? ` (created ${r.createdAt})` : ''}`).join('\n')}\n`);
+      const ok = await deps.prompt.confirm(`Delete these ${found.length} resources?\n${found.map((r) => `  ${r.kind} ${r.id}${r.createdAt ? ` (created ${r.createdAt})` : ''}`).join('\n')}\n`);
       if (!ok) return { target: key, deleted: [], skipped: [], failed: [], cancelled: true };
     }
     const records = found.map((r) => ({ kind: r.kind, id: r.id, target: key, createdAt: r.createdAt ?? '', ...(r.runId ? { runId: r.runId } : {}) }));

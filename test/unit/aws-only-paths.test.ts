@@ -1,6 +1,7 @@
 // The paths that only real AWS exercises, against mocked SDK clients: the consumer's least-privilege
 // role, CreateFunction retried while a new role propagates, the cost estimate and plan, the
 // confirmation gate before anything billable is created, and teardown's ownership check.
+import { InterruptedError } from '../../src/errors.ts';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -270,7 +271,7 @@ describe('estimateCost and describePlan', () => {
   });
 });
 
-function planDeps(canPrompt: boolean) {
+function planDeps(canPrompt: boolean, answer = false) {
   const m = mockedClients();
   m.mocks.sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: `arn:aws:iam::${ACCOUNT}:user/alice` });
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ddbs-plan-'));
@@ -286,6 +287,7 @@ function planDeps(canPrompt: boolean) {
     clients: () => m.clients,
     ensureStack: async () => void stackChecks++,
     canPrompt,
+    prompt: { confirm: async () => answer, ask: async (_q: string, d: string) => d },
     now: () => Date.parse('2025-01-01T00:00:00Z'),
   };
   return { ...m, deps, home, stderr: () => err, stackChecks: () => stackChecks };
@@ -322,6 +324,14 @@ describe('confirmAwsPlan: nothing billable without a yes', () => {
     assert.equal(p.stackChecks(), 0);
     assert.equal(fs.existsSync(p.deps.state.file), false, 'no state written: nothing was created');
     assert.match(p.stderr(), /4 cell\(s\)/);
+  });
+
+  it('in a terminal: asks; "no" cancels (exit 130, nothing created), "yes" proceeds', async () => {
+    const no = planDeps(true, false);
+    await assert.rejects(confirmAwsPlan([cell(1000, 10)], AWS_TARGET, {}, no.deps), (err: unknown) => err instanceof InterruptedError && /nothing was created/.test(err.message));
+    const yes = planDeps(true, true);
+    await confirmAwsPlan([cell(1000, 10)], AWS_TARGET, {}, yes.deps);
+    assert.match(yes.stderr(), /Plan for AWS account/);
   });
 
   it('bad credentials: AwsError (exit 3) naming sts:GetCallerIdentity, nothing shown or created', async () => {

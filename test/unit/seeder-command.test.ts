@@ -48,6 +48,7 @@ function setup(table: object | Error = TABLE) {
     home,
     clients: () => ({ dynamodb: ddb, destroy: () => (destroyed = true) }) as unknown as Clients,
     ensureStack: async () => {},
+    prompt: { confirm: async () => false, ask: async (_q: string, d: string) => d },
     canPrompt: false,
     now: () => (t += 7),
   };
