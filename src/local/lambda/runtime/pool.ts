@@ -12,6 +12,7 @@ export interface Lease {
 export class EnvironmentPool {
   private readonly idle: ExecutionEnvironment[] = [];
   private readonly live = new Set<ExecutionEnvironment>();
+  private readonly ending = new Set<Promise<void>>();
   private readonly waiters: Array<{ resolve: (lease: Lease) => void; reject: (err: Error) => void }> = [];
   private readonly cap: number;
   private readonly create: () => ExecutionEnvironment;
@@ -37,8 +38,7 @@ export class EnvironmentPool {
 
   release(env: ExecutionEnvironment): void {
     if (this.destroyed) {
-      this.forget(env);
-      void env.kill();
+      this.end(env);
       return;
     }
     if (env.dead) {
@@ -49,19 +49,14 @@ export class EnvironmentPool {
     }
     const next = this.waiters.shift();
     if (next) next.resolve({ env, cold: false });
-    else if (this.retired) {
-      this.forget(env);
-      void env.kill();
-    } else this.idle.push(env);
+    else if (this.retired) this.end(env);
+    else this.idle.push(env);
   }
 
   /** Stops handing out environments for new work once waiters are served; ends the idle ones now. */
   retire(): void {
     this.retired = true;
-    for (const env of this.idle.splice(0)) {
-      this.forget(env);
-      void env.kill();
-    }
+    for (const env of this.idle.splice(0)) this.end(env);
   }
 
   get size(): number {
@@ -74,6 +69,13 @@ export class EnvironmentPool {
     return new Promise((resolve) => {
       this.onEmpty = resolve;
     });
+  }
+
+  /** Forgets an environment and ends its process; destroy() waits for every such ending. */
+  private end(env: ExecutionEnvironment): void {
+    this.forget(env);
+    const ending = env.kill().finally(() => this.ending.delete(ending));
+    this.ending.add(ending);
   }
 
   private forget(env: ExecutionEnvironment): void {
@@ -89,7 +91,8 @@ export class EnvironmentPool {
     this.destroyed = true;
     for (const waiter of this.waiters.splice(0)) waiter.reject(new Error('the function\'s environments were shut down'));
     this.retire();
-    await Promise.all([...this.live].map((env) => env.kill()));
+    // Also wait for environments already being ended (retired idle ones): none may outlive us.
+    await Promise.all([...[...this.live].map((env) => env.kill()), ...this.ending]);
     for (const env of [...this.live]) this.forget(env);
   }
 
