@@ -8,8 +8,8 @@ import { estimateCost } from '../core/cost.ts';
 import { translateAwsError } from '../aws/errors.ts';
 import { InterruptedError, UsageError } from '../errors.ts';
 
-export function describePlan(cells: CellSpec[], account: string, region: string): string {
-  const cost = estimateCost(cells, { memoryMb: 256, itemSizeBytes: 128 });
+export function describePlan(cells: CellSpec[], account: string, region: string, itemSizeBytes = 128): string {
+  const cost = estimateCost(cells, { memoryMb: 256, itemSizeBytes });
   const lines = [
     `Plan for AWS account ${account} in ${region}:`,
     `  ${cells.length} cell(s); each creates a DynamoDB table with a stream, an IAM role, a Lambda function, a log group (1-day retention) and an event source mapping, all tagged ddbs-test:owner=ddbs-test, deleted after the cell.`,
@@ -21,7 +21,7 @@ export function describePlan(cells: CellSpec[], account: string, region: string)
   return lines.join('\n');
 }
 
-export async function confirmAwsPlan(cells: CellSpec[], target: Target, opts: GlobalOptions, deps: CommandDeps): Promise<void> {
+export async function confirmAwsPlan(cells: CellSpec[], target: Target, opts: GlobalOptions & { itemSize?: number }, deps: CommandDeps): Promise<void> {
   const clients = deps.clients(target);
   let account: string;
   try {
@@ -31,7 +31,7 @@ export async function confirmAwsPlan(cells: CellSpec[], target: Target, opts: Gl
   } finally {
     clients.destroy();
   }
-  deps.reporter.info(describePlan(cells, account, target.region));
+  deps.reporter.info(describePlan(cells, account, target.region, opts.itemSize));
   if (opts.yes) return;
   if (!deps.canPrompt) throw new UsageError('--target aws creates billable resources: pass --yes to go ahead without a terminal to confirm on');
   if (!(await deps.prompt.confirm('Create these resources?'))) throw new InterruptedError('cancelled: nothing was created');

@@ -37,6 +37,8 @@ export interface RunOptions extends GlobalOptions, Thresholds {
   runtime?: string;
   pattern?: string;
   concurrency?: number;
+  itemSize?: number;
+  rate?: number;
   out?: string;
   keep?: boolean;
   idle?: number;
@@ -85,7 +87,7 @@ async function runCell(spec: CellSpec, index: number, total: number, opts: RunOp
     if (signal.aborted) throw new InterruptedError();
     await runAttachConsumer(attachOptions(opts, spec, table, runId), deps, signal);
     if (signal.aborted) throw new InterruptedError();
-    const seeded = await runSeed({ ...pickTarget(opts), table, items: spec.items, concurrency: opts.concurrency ?? 16, itemSize: 128, run: runId, signal }, deps);
+    const seeded = await runSeed({ ...pickTarget(opts), table, items: spec.items, concurrency: opts.concurrency ?? 16, itemSize: opts.itemSize ?? 128, ...(opts.rate ? { rate: opts.rate } : {}), run: runId, signal }, deps);
     if (seeded.aborted || signal.aborted) throw new InterruptedError();
     const counted = await runCount(
       { ...pickTarget(opts), run: runId, wait: true, idle: opts.idle ?? 30, timeout: opts.cellTimeout ?? 900, pollMs: 500, ...(opts.pattern ? { pattern: opts.pattern } : {}) },
@@ -193,6 +195,8 @@ export function runCommand(deps: (opts: GlobalOptions) => CommandDeps, signal?: 
     .addOption(new Option('--runtime <runtime>', 'runtime for --code (default nodejs22.x; python3.12 for .py code)').choices(['nodejs22.x', 'nodejs20.x', 'python3.12', 'python3.13']))
     .option('--pattern <text>', "also count your handler's log lines containing TEXT")
     .option('--concurrency <n>', 'seed requests in flight (1-256)', intInRange(1, 256), 16)
+    .option('--item-size <bytes>', 'approximate item size (64-399000 bytes)', intInRange(64, 399_000), 128)
+    .option('--rate <n>', 'seed at most this many items per second (1-1000000)', intInRange(1, 1_000_000))
     .option('--idle <s>', 'stop waiting for deliveries after this many quiet seconds (1-3600)', intInRange(1, 3600), 30)
     .option('--out <file>', 'also write the results to FILE (.json, .csv or .md)')
     .option('--keep', "keep each cell's resources (no teardown)")
