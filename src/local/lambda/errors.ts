@@ -15,6 +15,7 @@ const STATUS: Record<string, number> = {
   UnsupportedMediaTypeException: 415,
   TooManyRequestsException: 429,
   ServiceException: 500,
+  UnknownOperationException: 404,
 };
 
 /** Shapes whose model member is capital `Message`; every other shape uses lower-case `message`. */
