@@ -5,7 +5,7 @@ import { CreateLogGroupCommand, PutRetentionPolicyCommand } from '@aws-sdk/clien
 import { CreateEventSourceMappingCommand, CreateFunctionCommand, GetEventSourceMappingCommand, waitUntilFunctionActiveV2 } from '@aws-sdk/client-lambda';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { Clients } from './clients.ts';
-import { createConsumerRole, isRolePropagationError } from './role.ts';
+import { createConsumerRole, isRolePropagationError, isStreamAccessPropagationError } from './role.ts';
 import { translateAwsError } from './errors.ts';
 import { pollUntil, retrying } from './wait.ts';
 import { buildConsumerZip, type ConsumerZip } from '../consumer/package.ts';
@@ -137,22 +137,26 @@ export async function deployConsumer(c: Clients, input: DeployInput): Promise<De
   progress('creating the event source mapping');
   let uuid: string;
   try {
-    const m = await c.lambda.send(
-      new CreateEventSourceMappingCommand({
-        FunctionName: input.functionName,
-        EventSourceArn: input.streamArn,
-        BatchSize: s.batchSize,
-        MaximumBatchingWindowInSeconds: s.batchWindowS,
-        ParallelizationFactor: s.parallelizationFactor,
-        StartingPosition: s.startingPosition,
-        MaximumRetryAttempts: s.maxRetries,
-        MaximumRecordAgeInSeconds: s.maxRecordAge,
-        BisectBatchOnFunctionError: s.bisect,
-        ...(s.reportFailures ? { FunctionResponseTypes: ['ReportBatchItemFailures'] } : {}),
-        ...(s.filters.length > 0 ? { FilterCriteria: { Filters: s.filters.map((Pattern) => ({ Pattern })) } } : {}),
-        Tags: input.tags,
-      }),
-    );
+    // A new role's policy also takes a few seconds to apply to the stream: retry only that error.
+    const request = new CreateEventSourceMappingCommand({
+      FunctionName: input.functionName,
+      EventSourceArn: input.streamArn,
+      BatchSize: s.batchSize,
+      MaximumBatchingWindowInSeconds: s.batchWindowS,
+      ParallelizationFactor: s.parallelizationFactor,
+      StartingPosition: s.startingPosition,
+      MaximumRetryAttempts: s.maxRetries,
+      MaximumRecordAgeInSeconds: s.maxRecordAge,
+      BisectBatchOnFunctionError: s.bisect,
+      ...(s.reportFailures ? { FunctionResponseTypes: ['ReportBatchItemFailures'] } : {}),
+      ...(s.filters.length > 0 ? { FilterCriteria: { Filters: s.filters.map((Pattern) => ({ Pattern })) } } : {}),
+      Tags: input.tags,
+    });
+    const m = await retrying(() => c.lambda.send(request), (err) => roleName !== undefined && isStreamAccessPropagationError(err), {
+      timeoutMs: 120_000,
+      initialDelayMs: 1000,
+      ...(input.signal ? { signal: input.signal } : {}),
+    });
     uuid = m.UUID ?? '';
     input.onCreated('mapping', uuid);
   } catch (err) {

@@ -42,3 +42,12 @@ export function isRolePropagationError(err: unknown): boolean {
   const e = err as { name?: string; message?: string };
   return e?.name === 'InvalidParameterValueException' && /cannot be assumed|role defined for the function/i.test(e.message ?? '');
 }
+
+/**
+ * True for the error CreateEventSourceMapping gives while a new role's inline policy has not reached
+ * Lambda yet ("Cannot access stream … Please ensure the role can perform the GetRecords … Actions").
+ */
+export function isStreamAccessPropagationError(err: unknown): boolean {
+  const e = err as { name?: string; message?: string };
+  return e?.name === 'InvalidParameterValueException' && /cannot access stream|ensure the role can perform/i.test(e.message ?? '');
+}

@@ -210,6 +210,28 @@ describe('deployConsumer on AWS', () => {
     assert.equal(mocks.lambda.commandCalls(CreateEventSourceMappingCommand).length, 0);
   });
 
+  it('retries CreateEventSourceMapping while the new role cannot read the stream yet', { timeout: 30_000 }, async () => {
+    const { clients, mocks } = deployMocks();
+    mocks.lambda.on(CreateFunctionCommand).resolves({ FunctionArn: 'arn:fn' });
+    const noAccess = () => new InvalidParameterValueException({ message: `Cannot access stream ${STREAM_ARN}. Please ensure the role can perform the GetRecords, GetShardIterator, DescribeStream, and ListStreams Actions on your stream in IAM.`, ...meta });
+    mocks.lambda.on(CreateEventSourceMappingCommand).rejectsOnce(noAccess()).resolves({ UUID: 'uuid-2', State: 'Creating' });
+    mocks.lambda.on(GetEventSourceMappingCommand).resolves({ UUID: 'uuid-2', State: 'Enabled' });
+    const out = await deployConsumer(clients, { functionName: 'ddbs-test-abc123', streamArn: STREAM_ARN, region: REGION, settings: SETTINGS, tags: TAGS, onCreated: () => {} });
+    assert.equal(out.mappingUuid, 'uuid-2');
+    assert.equal(mocks.lambda.commandCalls(CreateEventSourceMappingCommand).length, 2);
+  });
+
+  it('with --role-arn a stream-access error is not retried: the given role really lacks the permission', async () => {
+    const { clients, mocks } = deployMocks();
+    mocks.lambda.on(CreateFunctionCommand).resolves({ FunctionArn: 'arn:fn' });
+    mocks.lambda.on(CreateEventSourceMappingCommand).rejects(new InvalidParameterValueException({ message: `Cannot access stream ${STREAM_ARN}. Please ensure the role can perform the GetRecords Actions`, ...meta }));
+    await assert.rejects(
+      deployConsumer(clients, { functionName: 'f', streamArn: STREAM_ARN, region: REGION, settings: { ...SETTINGS, roleArn: `arn:aws:iam::${ACCOUNT}:role/mine` }, tags: TAGS, onCreated: () => {} }),
+      (err: unknown) => err instanceof AwsError && /Cannot access stream/.test(err.message),
+    );
+    assert.equal(mocks.lambda.commandCalls(CreateEventSourceMappingCommand).length, 1);
+  });
+
   it('with --role-arn creates no role', async () => {
     const { clients, mocks } = deployMocks();
     mocks.lambda.on(CreateFunctionCommand).resolves({ FunctionArn: 'arn:fn' });
