@@ -109,6 +109,9 @@ async function runCell(spec: CellSpec, index: number, total: number, opts: RunOp
           deps.state.removeAttachment(key, table);
           if (res.failed.length > 0) sp.fail(`Teardown of run ${runId} left ${res.failed.length} resources: run \`ddbs-test teardown\``);
           else sp.succeed(`Tore down run ${runId} (${res.deleted.length} deleted)`);
+        } catch (err) {
+          // Keep the error that ended the cell; the leftovers stay in the state file for teardown.
+          sp.fail(`Teardown of run ${runId} failed (${(err as Error).message}): run \`ddbs-test teardown\` later`);
         } finally {
           clients.destroy();
         }
