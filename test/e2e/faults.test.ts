@@ -8,62 +8,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { BIN, createCliSandbox, type CliSandbox } from '../helpers/cli.ts';
+import { createCliSandbox, type CliSandbox } from '../helpers/cli.ts';
+import { startCli } from '../helpers/running-cli.ts';
 import { TEST_CREDENTIALS, TEST_REGION } from '../helpers/stack.ts';
 import { isAlive } from '../../src/local/supervisor.ts';
 import { pollUntil } from '../../src/aws/wait.ts';
 
-interface Running {
-  waitFor(re: RegExp, timeoutMs?: number): Promise<void>;
-  /** Exit code once the process has exited and its output is drained. */
-  done: Promise<number>;
-  exitedAt(): number;
-  stdout(): string;
-  stderr(): string;
-}
 
-/** Spawns bin/ddbs-test and watches its stderr (the test acts on progress lines). */
-function start(box: CliSandbox, args: string[]): Running {
-  const child = spawn(process.execPath, [BIN, ...args], { env: box.env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  let exitedAt = 0;
-  const watchers = new Set<() => void>();
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => {
-    err += d.toString();
-    for (const w of [...watchers]) w();
-  });
-  child.on('exit', () => (exitedAt = Date.now()));
-  const done = new Promise<number>((resolve) => {
-    child.on('close', (code) => {
-      for (const w of [...watchers]) w();
-      resolve(code ?? -1);
-    });
-  });
-  return {
-    waitFor: (re, timeoutMs = 120_000) =>
-      new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => finish(new Error(`timed out waiting for ${re} on stderr:\n${err}`)), timeoutMs);
-        const check = (): void => {
-          if (re.test(err)) finish();
-          else if (exitedAt) finish(new Error(`exited before ${re} appeared on stderr:\n${err}`));
-        };
-        function finish(e?: Error): void {
-          clearTimeout(timer);
-          watchers.delete(check);
-          if (e) reject(e);
-          else resolve();
-        }
-        watchers.add(check);
-        check();
-      }),
-    done,
-    exitedAt: () => exitedAt,
-    stdout: () => out,
-    stderr: () => err,
-  };
-}
 
 const stackInfo = (home: string) => JSON.parse(fs.readFileSync(path.join(home, 'local', 'stack.json'), 'utf8')) as { pid: number; jvmPid: number; port: number };
 const stateOf = (home: string) => JSON.parse(fs.readFileSync(path.join(home, 'state.json'), 'utf8')) as { resources: Array<{ kind: string; id: string }> };
@@ -111,11 +62,11 @@ describe('the local stack dies in the middle of a run', { timeout: 170_000 }, ()
   }
 
   it('killed while seeding: exit 3 within 10 s naming the stack and the fix; then local start + teardown --yes exit 0', async (t) => {
-    const r = start(box, ['run', '--items', '20000', '--batch', '10', '--idle', '5']);
+    const r = startCli(box, ['run', '--items', '20000', '--batch', '10', '--idle', '5']);
     await r.waitFor(/^Seeding 20,000 items/m);
     const jvm = stackInfo(box.home).jvmPid;
     const killedAt = crashStack(box.home);
-    const code = await r.done;
+    const { code } = await r.done;
     const ms = r.exitedAt() - killedAt;
     assert.equal(code, 3, `exit 3; stderr:\n${r.stderr()}`);
     t.diagnostic(`exited ${ms} ms after the crash`);
@@ -131,10 +82,10 @@ describe('the local stack dies in the middle of a run', { timeout: 170_000 }, ()
   });
 
   it('killed while counting: exit 3 within 10 s; then local start + teardown --yes exit 0', async (t) => {
-    const r = start(box, ['run', '--items', '40', '--batch', '10', '--work-ms', '3000', '--idle', '30']);
+    const r = startCli(box, ['run', '--items', '40', '--batch', '10', '--work-ms', '3000', '--idle', '30']);
     await r.waitFor(/^Counting \w+$/m);
     const killedAt = crashStack(box.home);
-    const code = await r.done;
+    const { code } = await r.done;
     const ms = r.exitedAt() - killedAt;
     assert.equal(code, 3, `exit 3; stderr:\n${r.stderr()}`);
     t.diagnostic(`exited ${ms} ms after the crash`);

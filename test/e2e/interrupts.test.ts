@@ -4,69 +4,15 @@
 // A second SIGINT exits at once with 130 and names `ddbs-test teardown`.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BIN, createCliSandbox, type CliSandbox } from '../helpers/cli.ts';
+import { createCliSandbox, type CliSandbox } from '../helpers/cli.ts';
+import { startCli, type RunningCli } from '../helpers/running-cli.ts';
 import { inventory } from '../helpers/inventory.ts';
 import { pollUntil } from '../../src/aws/wait.ts';
 
-interface Running {
-  /** Resolves once stderr matches; rejects if the process exits first or the time runs out. */
-  waitFor(re: RegExp, timeoutMs?: number): Promise<void>;
-  signal(sig: NodeJS.Signals): void;
-  /** Exit code (or 128 + signal number) once stdout and stderr are drained. */
-  done: Promise<{ code: number; ms: number }>;
-  stdout(): string;
-  stderr(): string;
-}
 
-/** Spawns bin/ddbs-test (not execFile: the test signals it) and watches its stderr. */
-function start(box: CliSandbox, args: string[]): Running {
-  const child = spawn(process.execPath, [BIN, ...args], { env: box.env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  let exited = false;
-  let signalledAt = 0;
-  const watchers = new Set<() => void>();
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => {
-    err += d.toString();
-    for (const w of [...watchers]) w();
-  });
-  const done = new Promise<{ code: number; ms: number }>((resolve) => {
-    child.on('close', (code, sig) => {
-      exited = true;
-      for (const w of [...watchers]) w();
-      resolve({ code: code ?? 128 + (sig === 'SIGKILL' ? 9 : 0), ms: Date.now() - signalledAt });
-    });
-  });
-  return {
-    waitFor: (re, timeoutMs = 120_000) =>
-      new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => finish(new Error(`timed out waiting for ${re} on stderr:\n${err}`)), timeoutMs);
-        const check = (): void => {
-          if (re.test(err)) finish();
-          else if (exited) finish(new Error(`exited before ${re} appeared on stderr:\n${err}\nstdout:\n${out}`));
-        };
-        function finish(e?: Error): void {
-          clearTimeout(timer);
-          watchers.delete(check);
-          if (e) reject(e);
-          else resolve();
-        }
-        watchers.add(check);
-        check();
-      }),
-    signal: (sig) => {
-      signalledAt ||= Date.now();
-      child.kill(sig);
-    },
-    done,
-    stdout: () => out,
-    stderr: () => err,
-  };
-}
 
 
 /** Function environments still running under the stack daemon (the JVM is not one). */
@@ -103,7 +49,7 @@ async function assertNothingLeft(box: CliSandbox): Promise<void> {
 }
 
 /** The messages every clean interrupt prints. */
-function assertCleanInterrupt(r: Running, code: number, sig: string): void {
+function assertCleanInterrupt(r: RunningCli, code: number, sig: string): void {
   assert.equal(code, 130, `exit code 130; stderr:\n${r.stderr()}`);
   assert.match(r.stderr(), new RegExp(`warning: ${sig}: stopping and cleaning up what this run created`));
   assert.match(r.stderr(), /error: interrupted: the run was stopped and its resources cleaned up/);
@@ -123,7 +69,7 @@ describe('interrupting a real local run', { timeout: 170_000 }, () => {
   });
 
   it('SIGINT while creating the table (the stack is still starting): exit 130, nothing left', async () => {
-    const r = start(box, ['run', '--items', '50', '--batch', '10', '--idle', '5']);
+    const r = startCli(box, ['run', '--items', '50', '--batch', '10', '--idle', '5']);
     await r.waitFor(/^Creating table ddbs-test-\w+$/m);
     r.signal('SIGINT');
     const { code } = await r.done;
@@ -133,7 +79,7 @@ describe('interrupting a real local run', { timeout: 170_000 }, () => {
   });
 
   it('SIGINT while attaching the consumer: exit 130, nothing left', async () => {
-    const r = start(box, ['run', '--items', '50', '--batch', '10', '--idle', '5']);
+    const r = startCli(box, ['run', '--items', '50', '--batch', '10', '--idle', '5']);
     await r.waitFor(/^Attaching a consumer to ddbs-test-\w+$/m);
     r.signal('SIGINT');
     const { code } = await r.done;
@@ -143,7 +89,7 @@ describe('interrupting a real local run', { timeout: 170_000 }, () => {
   });
 
   it('SIGINT while seeding 20,000 items: stops early, exit 130, nothing left', async () => {
-    const r = start(box, ['run', '--items', '20000', '--batch', '10', '--idle', '5']);
+    const r = startCli(box, ['run', '--items', '20000', '--batch', '10', '--idle', '5']);
     await r.waitFor(/^Seeding 20,000 items into ddbs-test-\w+/m);
     r.signal('SIGINT');
     const { code, ms } = await r.done;
@@ -157,7 +103,7 @@ describe('interrupting a real local run', { timeout: 170_000 }, () => {
   });
 
   it('SIGINT while counting (each invocation works 3 s): exit 130, nothing left, no late log group', async () => {
-    const r = start(box, ['run', '--items', '40', '--batch', '10', '--work-ms', '3000', '--idle', '30']);
+    const r = startCli(box, ['run', '--items', '40', '--batch', '10', '--work-ms', '3000', '--idle', '30']);
     await r.waitFor(/^Counting \w+$/m);
     r.signal('SIGINT');
     const { code } = await r.done;
@@ -167,7 +113,7 @@ describe('interrupting a real local run', { timeout: 170_000 }, () => {
   });
 
   it('SIGTERM while seeding: handled like the first Ctrl-C (exit 130, nothing left)', async () => {
-    const r = start(box, ['run', '--items', '20000', '--batch', '10', '--idle', '5']);
+    const r = startCli(box, ['run', '--items', '20000', '--batch', '10', '--idle', '5']);
     await r.waitFor(/^Seeding 20,000 items/m);
     r.signal('SIGTERM');
     const { code } = await r.done;
@@ -178,11 +124,11 @@ describe('interrupting a real local run', { timeout: 170_000 }, () => {
   it('a second SIGINT exits at once with 130 and names `ddbs-test teardown`; that teardown then removes the leftovers', async (t) => {
     // The second signal must land while the cleanup of the first is still running; the cleanup of
     // a seeding run takes a few hundred ms here, so a rare lost race is retried once.
-    let r: Running | undefined;
+    let r: RunningCli | undefined;
     let code = -1;
     let ms = 0;
     for (let attempt = 0; attempt < 2; attempt++) {
-      r = start(box, ['run', '--items', '20000', '--batch', '10', '--idle', '5']);
+      r = startCli(box, ['run', '--items', '20000', '--batch', '10', '--idle', '5']);
       await r.waitFor(/^Seeding 20,000 items/m);
       r.signal('SIGINT');
       await r.waitFor(/stopping and cleaning up/);
@@ -207,7 +153,7 @@ describe('interrupting a real local run', { timeout: 170_000 }, () => {
   });
 
   it('run --keep interrupted while seeding: the interrupted cell is still torn down (exit 130, nothing left)', async () => {
-    const r = start(box, ['run', '--items', '20000', '--batch', '10', '--idle', '5', '--keep']);
+    const r = startCli(box, ['run', '--items', '20000', '--batch', '10', '--idle', '5', '--keep']);
     await r.waitFor(/^Seeding 20,000 items/m);
     r.signal('SIGINT');
     const { code } = await r.done;
@@ -217,7 +163,7 @@ describe('interrupting a real local run', { timeout: 170_000 }, () => {
 
   it('standalone seed: SIGINT stops sending, exit 130, the partial run is recorded with what was written', async () => {
     assert.equal((await box.run(['create-table', '--table', 'seedint'])).code, 0);
-    const r = start(box, ['seed', '--table', 'seedint', '--items', '20000']);
+    const r = startCli(box, ['seed', '--table', 'seedint', '--items', '20000']);
     await r.waitFor(/^Seeding 20,000 items into seedint \(run \w+\)$/m);
     r.signal('SIGINT');
     const { code } = await r.done;
@@ -240,7 +186,7 @@ describe('interrupting a real local run', { timeout: 170_000 }, () => {
         assert.equal(x.code, 0, `${args.join(' ')}: ${x.stderr}`);
       }
       try {
-        const r = start(box, ['count', '--wait', '--idle', '60']);
+        const r = startCli(box, ['count', '--wait', '--idle', '60']);
         await r.waitFor(/^Counting \w+$/m);
         r.signal('SIGINT');
         const { code, ms } = await r.done;
@@ -258,7 +204,7 @@ describe('interrupting a real local run', { timeout: 170_000 }, () => {
     async () => {
       assert.equal((await box.run(['create-table', '--table', 'attachint'])).code, 0);
       try {
-        const r = start(box, ['attach-consumer', '--table', 'attachint']);
+        const r = startCli(box, ['attach-consumer', '--table', 'attachint']);
         await r.waitFor(/^Attaching a consumer to attachint$/m);
         r.signal('SIGINT');
         const { code } = await r.done;
