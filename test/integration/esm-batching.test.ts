@@ -2,25 +2,10 @@
 // batch sizes, the batching window, ParallelizationFactor lanes.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createTable, createMapping, newEsm, putSequential, settle, startDynamo, waitFor, writeItems, type Harness } from '../fixtures/esm/harness.ts';
+import { createTable, createMapping, putSequential, settle, waitFor, writeItems, esmTestFile, type Harness } from '../fixtures/esm/harness.ts';
 
-let dynamo: Awaited<ReturnType<typeof startDynamo>>;
-const harnesses: Harness[] = [];
-
-before(async () => {
-  dynamo = await startDynamo();
-});
-
-after(async () => {
-  for (const h of harnesses) await h.close();
-  await dynamo.service.close();
-});
-
-function harness(opts: Parameters<typeof newEsm>[1] = {}): Harness {
-  const h = newEsm(dynamo.ddb, opts);
-  harnesses.push(h);
-  return h;
-}
+const file = esmTestFile({ before, after });
+const harness = file.harness;
 
 function assertExactlyOnce(h: Harness, count: number): void {
   const keys = h.invoker.deliveredKeys();
@@ -32,8 +17,8 @@ describe('BatchSize', () => {
   for (const [batchSize, items] of [[1, 300], [10, 300], [100, 600], [1000, 2500]] as const) {
     test(`batch size ${batchSize}: ${items} written records arrive exactly once, no batch larger than ${batchSize}`, async (t) => {
       const h = harness();
-      const { table, streamArn } = await createTable(dynamo.ddb);
-      await writeItems(dynamo.ddb, table, items);
+      const { table, streamArn } = await createTable(file.ddb());
+      await writeItems(file.ddb(), table, items);
       const started = Date.now();
       await createMapping(h, streamArn, { BatchSize: batchSize });
       await waitFor(`${items} records`, () => h.invoker.deliveredKeys().length >= items, 30_000);
@@ -50,8 +35,8 @@ describe('BatchSize', () => {
 
   test('batch size 10000 gathers one batch from several GetRecords calls', async (t) => {
     const h = harness();
-    const { table, streamArn } = await createTable(dynamo.ddb);
-    await writeItems(dynamo.ddb, table, 10_000);
+    const { table, streamArn } = await createTable(file.ddb());
+    await writeItems(file.ddb(), table, 10_000);
     const started = Date.now();
     await createMapping(h, streamArn, { BatchSize: 10_000 });
     await waitFor('10000 records', () => h.invoker.deliveredKeys().length >= 10_000, 40_000);
@@ -67,10 +52,10 @@ describe('BatchSize', () => {
 describe('MaximumBatchingWindowInSeconds', () => {
   test('a 2 s window turns 5 records written at once into one invocation', async () => {
     const h = harness();
-    const { table, streamArn } = await createTable(dynamo.ddb);
+    const { table, streamArn } = await createTable(file.ddb());
     await createMapping(h, streamArn, { BatchSize: 100, MaximumBatchingWindowInSeconds: 2 });
     const wroteAt = Date.now();
-    await writeItems(dynamo.ddb, table, 5);
+    await writeItems(file.ddb(), table, 5);
     await waitFor('the batch', () => h.invoker.calls.length > 0, 10_000);
     const call = h.invoker.calls[0]!;
     assert.equal(call.records.length, 5);
@@ -81,10 +66,10 @@ describe('MaximumBatchingWindowInSeconds', () => {
 
   test('window 0 sends what the reads returned without waiting', async () => {
     const h = harness();
-    const { table, streamArn } = await createTable(dynamo.ddb);
+    const { table, streamArn } = await createTable(file.ddb());
     await createMapping(h, streamArn, { BatchSize: 100 });
     const wroteAt = Date.now();
-    await putSequential(dynamo.ddb, table, [{ pk: 'k0' }]);
+    await putSequential(file.ddb(), table, [{ pk: 'k0' }]);
     await waitFor('the record', () => h.invoker.calls.length > 0, 5_000);
     assert.equal(h.invoker.calls[0]!.records.length, 1);
     assert.ok(h.invoker.calls[0]!.startedAt - wroteAt < 1000);
@@ -95,9 +80,9 @@ describe('ParallelizationFactor', () => {
   test('factor 4 runs up to 4 batches of one shard at once and keeps each key in order', async () => {
     const h = harness();
     h.invoker.behaviour = () => new Promise((r) => setTimeout(r, 40));
-    const { table, streamArn } = await createTable(dynamo.ddb);
+    const { table, streamArn } = await createTable(file.ddb());
     const items = Array.from({ length: 96 }, (_, i) => ({ pk: `key${i % 12}`, sk: Math.floor(i / 12) }));
-    await putSequential(dynamo.ddb, table, items);
+    await putSequential(file.ddb(), table, items);
     await createMapping(h, streamArn, { BatchSize: 3, ParallelizationFactor: 4 });
     await waitFor('96 records', () => h.invoker.deliveredKeys().length >= 96, 20_000);
     await settle(h.invoker, 150);
@@ -117,8 +102,8 @@ describe('ParallelizationFactor', () => {
   test('factor 1 never runs two batches of a shard at once', async () => {
     const h = harness();
     h.invoker.behaviour = () => new Promise((r) => setTimeout(r, 10));
-    const { table, streamArn } = await createTable(dynamo.ddb);
-    await writeItems(dynamo.ddb, table, 60);
+    const { table, streamArn } = await createTable(file.ddb());
+    await writeItems(file.ddb(), table, 60);
     await createMapping(h, streamArn, { BatchSize: 5 });
     await waitFor('60 records', () => h.invoker.deliveredKeys().length >= 60, 10_000);
     assert.equal(h.invoker.maxInFlight, 1);
