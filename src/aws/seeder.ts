@@ -2,6 +2,7 @@
 // flight, an optional smooth rate, and retries (UnprocessedItems and throttling) with exponential
 // backoff and full jitter. Items are built when their request is sent, and the per-request timings
 // live in typed arrays, so a million items cost a few megabytes.
+import { pause } from '../core/sleep.ts';
 import { BatchWriteItemCommand, type AttributeValue, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import type { Sender } from './clients.ts';
 import { translateAwsError, errorName } from './errors.ts';
@@ -127,19 +128,6 @@ export function itemBuilder(opts: Pick<SeedItemsOptions, 'table' | 'runId' | 'ke
   };
 }
 
-function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const done = (): void => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
-
 /** SDK retries hidden inside one send (the client's own maxAttempts). */
 function sdkRetries(x: unknown): number {
   const attempts = (x as { $metadata?: { attempts?: number } })?.$metadata?.attempts;
@@ -148,7 +136,7 @@ function sdkRetries(x: unknown): number {
 
 export async function seedItems(ddb: Sender, opts: SeedItemsOptions): Promise<SeedResult> {
   const now = opts.now ?? Date.now;
-  const sleep = opts.sleep ?? defaultSleep;
+  const sleep = opts.sleep ?? pause;
   const random = opts.random ?? Math.random;
   const maxAttempts = opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   const concurrency = Math.max(1, Math.floor(opts.concurrency));

@@ -7,6 +7,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LocalStackError } from '../errors.ts';
+import { pause } from '../core/sleep.ts';
 import { stackInfoFile, stackLogFile, type StackInfo } from './daemon.ts';
 
 const DAEMON = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/local-stack-daemon.js');
@@ -47,7 +48,6 @@ function readInfo(home: string): StackInfo | undefined {
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The running stack of this home, if it is really up. Cleans up after a stack that died. */
 export async function stackStatus(home: string): Promise<StackInfo | undefined> {
@@ -108,7 +108,7 @@ export async function startStack(opts: { home: string; port: number; region: str
     const info = readInfo(opts.home);
     if (info && info.pid === child.pid && (await probePort(info.port)) === 'ours') return { info, started: true };
     if (exitCode !== undefined) break;
-    await sleep(delay);
+    await pause(delay);
     delay = Math.min(delay * 1.5, 500);
   }
   const tail = fs.readFileSync(stackLogFile(opts.home), 'utf8').slice(logStart);
@@ -137,7 +137,7 @@ export async function stopStack(home: string, timeoutMs = 20_000): Promise<StopR
   const deadline = Date.now() + timeoutMs;
   let delay = 50;
   while (pids.some(isAlive) && Date.now() < deadline) {
-    await sleep(delay);
+    await pause(delay);
     delay = Math.min(delay * 2, 500);
   }
   if (pids.some(isAlive)) {

@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { LocalStackError } from '../../errors.ts';
+import { pause } from '../../core/sleep.ts';
 
 const MIN_JAVA = 17;
 const INSTALL_HINT = `install Java ${MIN_JAVA} or newer (for example \`apt-get install openjdk-17-jre-headless\` or https://adoptium.net) and make sure \`java\` is on PATH, or set JAVA_HOME`;
@@ -158,7 +159,7 @@ export async function startDynamoDbLocal(opts: { log: (l: string) => void; ready
       child.kill('SIGKILL');
       throw new LocalStackError(`DynamoDB Local did not answer within ${Math.round((opts.readyTimeoutMs ?? 60_000) / 1000)} s`);
     }
-    await new Promise((r) => setTimeout(r, delay));
+    await pause(delay);
     delay = Math.min(delay * 2, 500);
   }
   opts.log(`DynamoDB Local ready on 127.0.0.1:${port} (pid ${child.pid})`);

@@ -27,15 +27,4 @@ export function backoffMs(t: EsmTimings, attempt: number): number {
 }
 
 /** Resolves after ms, or early (without throwing) when the signal aborts. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
+export { pause as sleep } from '../../core/sleep.ts';
