@@ -11,6 +11,7 @@ import type { LocalStack } from '../../src/local/server.ts';
 import { zipFiles } from '../fixtures/handlers/package.ts';
 import { RECORDED_ACCOUNT, assertShape, loadRecording, splitResponseMetadata } from '../helpers/shape.ts';
 import { sdkConfig, startTestStack } from '../helpers/stack.ts';
+import { until } from '../helpers/until.ts';
 
 const ROLE = 'arn:aws:iam::000000000000:role/lambda-role';
 const ESM = '/2015-03-31/event-source-mappings';
@@ -20,18 +21,6 @@ const TABLE = 'conf-esm-table';
 let stack: LocalStack;
 let lambda: LambdaClient;
 let ddb: DynamoDBClient;
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let delay = 50;
-  for (;;) {
-    const got = await probe();
-    if (got !== undefined) return got;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, delay));
-    delay = Math.min(delay * 2, 400);
-  }
-}
 
 /** What SDK v3 puts on the wire for these operations: a JSON body, application/json. */
 async function send(method: 'POST' | 'PUT', path: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {

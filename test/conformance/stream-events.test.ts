@@ -14,6 +14,7 @@ import type { LocalStack } from '../../src/local/server.ts';
 import { zipFiles } from '../fixtures/handlers/package.ts';
 import { RECORDED_ACCOUNT, assertShape, loadRecording } from '../helpers/shape.ts';
 import { TEST_REGION, sdkConfig, startTestStack } from '../helpers/stack.ts';
+import { until } from '../helpers/until.ts';
 
 const ROLE = 'arn:aws:iam::000000000000:role/lambda-role';
 const ACCOUNT = '000000000000';
@@ -31,18 +32,6 @@ let logs: CloudWatchLogsClient;
 let rawEvents: unknown[] = [];
 /** The two events as the Python echo handler's json.dumps printed them. */
 let pyLines: string[] = [];
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let delay = 50;
-  for (;;) {
-    const got = await probe();
-    if (got !== undefined) return got;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, delay));
-    delay = Math.min(delay * 2, 400);
-  }
-}
 
 async function createFunction(name: string, runtime: 'nodejs20.x' | 'python3.12', code: Record<string, string>, handler: string): Promise<void> {
   await lambda.send(new CreateFunctionCommand({ FunctionName: name, Runtime: runtime, Role: ROLE, Handler: handler, Code: { ZipFile: zipFiles(code) } }));
