@@ -2,12 +2,12 @@
 // table's stream, records everything in state, and waits until the mapping is Enabled.
 import { Command, Option } from 'commander';
 import fs from 'node:fs';
-import { addCommonOptions, targetFrom, type CommandDeps, type GlobalOptions } from './context.ts';
+import { addCommonOptions, type CommandDeps, type GlobalOptions } from './context.ts';
 import { intInRange, numberInRange, tableName } from './options.ts';
 import { describeTable } from '../aws/table.ts';
 import { deployConsumer, packageConsumer, type ConsumerSettings, type DeployedConsumer } from '../aws/consumer.ts';
 import { ownershipTags } from '../aws/ownership.ts';
-import { targetKey } from '../aws/target.ts';
+import { resolveTarget, targetKey } from '../aws/target.ts';
 import { newRunId } from '../core/run-id.ts';
 import { InterruptedError, UsageError } from '../errors.ts';
 import { teardownResources } from './teardown.ts';
@@ -87,7 +87,7 @@ export function consumerSettings(o: AttachOptions): ConsumerSettings {
 
 export async function runAttachConsumer(opts: AttachOptions, deps: CommandDeps, signal?: AbortSignal): Promise<AttachResult> {
   const settings = consumerSettings(opts);
-  const target = targetFrom(opts, deps.env);
+  const target = resolveTarget(opts, deps.env);
   // The user's code is checked (and zipped) before anything starts or is created.
   const pkg = await packageConsumer(settings);
   await deps.ensureStack(target);

@@ -2,14 +2,13 @@
 // tests can hand in their own.
 import { Option, type Command } from 'commander';
 import { createClients, type Clients } from '../aws/clients.ts';
-import { resolveTarget, type Target, type TargetOptions } from '../aws/target.ts';
+import { parsePort, type Target, type TargetOptions } from '../aws/target.ts';
 import { StateStore, defaultHome } from '../core/state.ts';
 import { startStack, stackStatus } from '../local/supervisor.ts';
 import type { StackInfo } from '../local/daemon.ts';
 import { LocalStackError } from '../errors.ts';
 import type { Reporter } from '../output/reporter.ts';
 import { ask, confirm } from '../output/prompt.ts';
-import { parsePort } from '../aws/target.ts';
 
 export interface CommandDeps {
   env: NodeJS.ProcessEnv;
@@ -83,6 +82,3 @@ export function addCommonOptions(cmd: Command, { yes = false }: { yes?: boolean 
   return cmd;
 }
 
-export function targetFrom(opts: GlobalOptions, env: NodeJS.ProcessEnv): Target {
-  return resolveTarget(opts, env);
-}

@@ -3,13 +3,13 @@
 // log line per invocation to mean one record.
 import { Command } from 'commander';
 import fs from 'node:fs';
-import { addCommonOptions, targetFrom, type CommandDeps, type GlobalOptions } from './context.ts';
+import { addCommonOptions, type CommandDeps, type GlobalOptions } from './context.ts';
 import { addThresholdOptions, intInRange, tableName } from './options.ts';
 import { ConsumerLogReader, InsightsLogReader, countPatternLines, countPatternLinesWithInsights, type LineSource } from '../aws/logs-reader.ts';
 import { describeTable } from '../aws/table.ts';
 import { scanIdentities } from '../aws/scan.ts';
 import { sleep } from '../aws/wait.ts';
-import { targetKey, type Target } from '../aws/target.ts';
+import { resolveTarget, targetKey, type Target } from '../aws/target.ts';
 import { reconcile, type ExpectedRecords, type Reconciliation, type WriteRequestTiming } from '../core/reconcile.ts';
 import { buildCell, buildDocument, SCHEMA_VERSION, type Cell } from '../core/result.ts';
 import { checkThresholds, type Thresholds } from '../core/thresholds.ts';
@@ -111,7 +111,7 @@ async function resolveRun(located: LocatedRun, deps: CommandDeps, target: Target
 }
 
 export async function runCount(opts: CountOptions, deps: CommandDeps, signal?: AbortSignal): Promise<CountResult> {
-  const target = targetFrom(opts, deps.env);
+  const target = resolveTarget(opts, deps.env);
   const located = locateRun(opts, deps, target);
   await deps.ensureStack(target);
   const started = deps.now();

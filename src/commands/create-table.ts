@@ -1,10 +1,10 @@
 // `ddbs-test create-table`: a table with a stream, on-demand billing, tagged as ours; waits ACTIVE.
 import { Command, Option } from 'commander';
-import { addCommonOptions, targetFrom, type CommandDeps, type GlobalOptions } from './context.ts';
+import { addCommonOptions, type CommandDeps, type GlobalOptions } from './context.ts';
 import { keySchema, STREAM_VIEW_TYPES, tableName, type KeyAttribute, type StreamViewType } from './options.ts';
 import { createStreamTable, type TableInfo } from '../aws/table.ts';
 import { ownershipTags } from '../aws/ownership.ts';
-import { targetKey } from '../aws/target.ts';
+import { resolveTarget, targetKey } from '../aws/target.ts';
 import { UsageError } from '../errors.ts';
 
 export interface CreateTableOptions extends GlobalOptions {
@@ -19,7 +19,7 @@ export interface CreateTableResult extends TableInfo {
 }
 
 export async function runCreateTable(opts: CreateTableOptions, deps: CommandDeps): Promise<CreateTableResult> {
-  const target = targetFrom(opts, deps.env);
+  const target = resolveTarget(opts, deps.env);
   if (target.kind !== 'local' && opts.table.length < 3) {
     throw new UsageError(`--table must be 3 to 255 characters on AWS (got '${opts.table}')`, { hint: 'only the local stack accepts shorter names' });
   }

@@ -6,11 +6,11 @@ import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { ListRolesCommand } from '@aws-sdk/client-iam';
-import { addCommonOptions, targetFrom, type CommandDeps, type GlobalOptions } from './context.ts';
+import { resolveTarget, type Target } from '../aws/target.ts';
+import { addCommonOptions, type CommandDeps, type GlobalOptions } from './context.ts';
 import { checkJava } from '../local/dynamodb/jvm.ts';
 import { stackStatus, probePort } from '../local/supervisor.ts';
 import { translateAwsError } from '../aws/errors.ts';
-import type { Target } from '../aws/target.ts';
 import { DdbsError } from '../errors.ts';
 
 export interface Check {
@@ -36,7 +36,7 @@ async function check(name: string, fn: () => Promise<string>): Promise<Check> {
 }
 
 export async function runDoctor(opts: GlobalOptions, deps: CommandDeps): Promise<DoctorResult> {
-  const target: Target = targetFrom(opts, deps.env);
+  const target: Target = resolveTarget(opts, deps.env);
   const checks: Check[] = [];
   const major = Number(process.versions.node.split('.')[0]);
   checks.push({ name: 'Node.js', ok: major >= 20, detail: `v${process.versions.node}`, ...(major < 20 ? { fix: 'install Node.js 20 or newer' } : {}) });

@@ -1,7 +1,6 @@
 // `ddbs-test local start|stop|status`: manages the embedded local stack.
 import { Command } from 'commander';
-import { localPort, LOCAL_REGION } from '../aws/target.ts';
-import { parsePort } from '../aws/target.ts';
+import { localPort, LOCAL_REGION, parsePort } from '../aws/target.ts';
 import { stackStatus, startStack, stopStack } from '../local/supervisor.ts';
 import { stackLogFile, type StackInfo } from '../local/daemon.ts';
 import type { CommandDeps } from './context.ts';

@@ -4,7 +4,7 @@
 import { Command, Option } from 'commander';
 import fs from 'node:fs';
 import path from 'node:path';
-import { addCommonOptions, targetFrom, type CommandDeps, type GlobalOptions, type Prompter } from './context.ts';
+import { addCommonOptions, type CommandDeps, type GlobalOptions, type Prompter } from './context.ts';
 import { addThresholdOptions, intInRange, intList, numberList } from './options.ts';
 import { runCreateTable } from './create-table.ts';
 import { runAttachConsumer, consumerSettings, type AttachOptions } from './attach-consumer.ts';
@@ -16,7 +16,7 @@ import { expandMatrix, type CellSpec } from '../core/matrix.ts';
 import { buildDocument, type Cell, type ResultDocument } from '../core/result.ts';
 import { newRunId } from '../core/run-id.ts';
 import { checkThresholds, type Thresholds } from '../core/thresholds.ts';
-import { targetKey } from '../aws/target.ts';
+import { resolveTarget, targetKey } from '../aws/target.ts';
 import { formatResultTable, toCsv, toMarkdown } from '../output/result-table.ts';
 import { confirmAwsPlan } from './aws-plan.ts';
 import { InterruptedError, UsageError } from '../errors.ts';
@@ -73,7 +73,7 @@ async function runCell(spec: CellSpec, index: number, total: number, opts: RunOp
   const started = deps.now();
   const runId = newRunId(deps.now());
   const table = `ddbs-test-${runId}`;
-  const key = targetKey(targetFrom(opts, deps.env));
+  const key = targetKey(resolveTarget(opts, deps.env));
   deps.reporter.info(`Cell ${index + 1}/${total}: ${spec.items} items, batch size ${spec.batchSize}${spec.parallelizationFactor > 1 ? `, parallelization ${spec.parallelizationFactor}` : ''}${spec.batchWindowS ? `, window ${spec.batchWindowS} s` : ''}${spec.failRate ? `, fail rate ${spec.failRate}` : ''} (run ${runId})`);
   try {
     const sp = deps.reporter.spinner(`Creating table ${table}`);
@@ -103,7 +103,7 @@ async function runCell(spec: CellSpec, index: number, total: number, opts: RunOp
       const mine = deps.state.resourcesFor(key).filter((r) => r.runId === runId);
       if (mine.length > 0) {
         const sp = deps.reporter.spinner(`Tearing down ${mine.length} resources of run ${runId}`);
-        const clients = deps.clients(targetFrom(opts, deps.env));
+        const clients = deps.clients(resolveTarget(opts, deps.env));
         try {
           const res = await teardownResources(mine, clients, deps, key);
           deps.state.removeAttachment(key, table);
@@ -139,7 +139,7 @@ export async function askMatrix(prompt: Prompter, items: number[] | undefined, b
 
 export async function runMatrix(opts: RunOptions, deps: CommandDeps, signal: AbortSignal = new AbortController().signal): Promise<ResultDocument> {
   if (opts.out) checkOutFile(opts.out);
-  const target = targetFrom(opts, deps.env);
+  const target = resolveTarget(opts, deps.env);
   let items = opts.items;
   let batch = opts.batch;
   if ((!items || !batch) && deps.canPrompt && !opts.json) ({ items, batch } = await askMatrix(deps.prompt, items, batch));

@@ -1,11 +1,11 @@
 // `ddbs-test seed`: writes a run's items into a stream-enabled table, keeps each write request's
 // send/ack times (they feed latency in `count`) and records the run in the state file.
 import { Command } from 'commander';
-import { addCommonOptions, targetFrom, type CommandDeps, type GlobalOptions } from './context.ts';
+import { addCommonOptions, type CommandDeps, type GlobalOptions } from './context.ts';
 import { intInRange, tableName } from './options.ts';
 import { describeTable } from '../aws/table.ts';
 import { seedItems, type SeedProgress, type SeedResult } from '../aws/seeder.ts';
-import { targetKey } from '../aws/target.ts';
+import { resolveTarget, targetKey } from '../aws/target.ts';
 import { isValidRunId } from '../core/identity.ts';
 import { writeFileAtomic } from '../core/state.ts';
 import { InterruptedError, UsageError } from '../errors.ts';
@@ -43,7 +43,7 @@ function progressLine(p: SeedProgress): string {
 }
 
 export async function runSeed(opts: SeedOptions, deps: CommandDeps): Promise<SeedCommandResult> {
-  const target = targetFrom(opts, deps.env);
+  const target = resolveTarget(opts, deps.env);
   if (opts.run !== undefined && !isValidRunId(opts.run)) {
     throw new UsageError(`--run must be 4 to 20 characters of 0-9 and a-z (got '${opts.run}')`, { hint: 'omit --run for a new run id' });
   }

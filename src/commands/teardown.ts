@@ -1,9 +1,9 @@
 // `ddbs-test teardown`: deletes what ddbs-test created in this target, only resources that carry its
 // ownership tag. Idempotent: what is already gone is dropped from the state file.
 import { Command } from 'commander';
-import { addCommonOptions, targetFrom, type CommandDeps, type GlobalOptions } from './context.ts';
+import { addCommonOptions, type CommandDeps, type GlobalOptions } from './context.ts';
 import { RESOURCE_OPS, TEARDOWN_ORDER } from '../aws/resources.ts';
-import { targetKey, type Target } from '../aws/target.ts';
+import { resolveTarget, targetKey, type Target } from '../aws/target.ts';
 import { translateAwsError } from '../aws/errors.ts';
 import type { Clients } from '../aws/clients.ts';
 import type { ResourceKind, ResourceRecord } from '../core/state.ts';
@@ -67,7 +67,7 @@ export async function runTeardown(opts: TeardownOptions, deps: CommandDeps): Pro
   const olderThanMs = opts.olderThan === undefined ? undefined : parseAge(opts.olderThan);
   if (opts.olderThan !== undefined && olderThanMs === undefined) throw new UsageError(`--older-than must be a number with s, m, h or d, e.g. 24h (got '${opts.olderThan}')`);
   if (opts.olderThan !== undefined && !opts.sweep) throw new UsageError('--older-than only applies with --sweep');
-  const target: Target = targetFrom(opts, deps.env);
+  const target: Target = resolveTarget(opts, deps.env);
   const key = targetKey(target);
   if (opts.sweep) return sweep(opts, deps, target, key, olderThanMs);
   const resources = deps.state.resourcesFor(key).filter((r) => !opts.run || r.runId === opts.run);
