@@ -10,7 +10,7 @@ import { DynamoDBStreamsClient, DescribeStreamCommand, GetRecordsCommand, GetSha
 import { CreateEventSourceMappingCommand, CreateFunctionCommand, LambdaClient, waitUntilFunctionActiveV2 } from '@aws-sdk/client-lambda';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { zipSync, strToU8 } from 'fflate';
-import { createLocalStack } from '../src/local/server.ts';
+import { createLocalStack } from '../src/local/index.ts';
 import { summarizeLatency } from '../src/core/stats.ts';
 import { createStreamTable, machine, median, referenceWrite } from './lib.ts';
 

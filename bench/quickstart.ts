@@ -7,8 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createLocalStack } from '../src/local/server.ts';
-import { freePort } from '../src/local/dynamodb/jvm.ts';
+import { createLocalStack, freePort } from '../src/local/index.ts';
 import { createStreamTable, machine, referenceWrite } from './lib.ts';
 
 const BIN = path.resolve(import.meta.dirname, '../bin/ddbs-test');

@@ -3,7 +3,7 @@
 // client, a fresh table per write. The order alternates every round so neither side always gets
 // the warmer JVM. Target: seedItems' median rate ≥ 0.9 × the reference's.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createLocalStack } from '../src/local/server.ts';
+import { createLocalStack } from '../src/local/index.ts';
 import { seedItems } from '../src/aws/seeder.ts';
 import { createStreamTable, machine, median, referenceWrite } from './lib.ts';
 

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from '../src/local/dynamodb/jvm.ts';
+import { freePort } from '../src/local/index.ts';
 import { machine } from './lib.ts';
 
 const BIN = path.resolve(import.meta.dirname, '../bin/ddbs-test');

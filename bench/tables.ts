@@ -3,8 +3,7 @@
 // keeps each table in a database of its own. Baseline, same run: the same workload straight
 // against one DynamoDB Local database (what a plain DynamoDB Local setup does), 3 tables.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createLocalStack } from '../src/local/server.ts';
-import { startDynamoDbLocal } from '../src/local/dynamodb/jvm.ts';
+import { createLocalStack, startDynamoDbLocal } from '../src/local/index.ts';
 import { createStreamTable, machine, referenceWrite } from './lib.ts';
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 10_000);

@@ -1,44 +1,52 @@
-// The commander program: registers every command. The work lives in each command's run function;
-// this file only wires them and maps parse failures to usage errors.
-import { Command, CommanderError } from 'commander';
-import { createDeps, type GlobalOptions } from './commands/context.ts';
-import { createTableCommand } from './commands/create-table.ts';
-import { attachConsumerCommand } from './commands/attach-consumer.ts';
-import { countCommand } from './commands/count.ts';
-import { teardownCommand } from './commands/teardown.ts';
-import { localCommand } from './commands/local.ts';
-import { seedCommand } from './commands/seed.ts';
-import { runCommand } from './commands/run.ts';
-import { doctorCommand } from './commands/doctor.ts';
-import { createReporter } from './output/reporter.ts';
+// The commander program. Only the command a process runs is loaded (with the SDK clients it
+// needs); the others stay stand-ins from the catalog, so `ddbs-test seed` never loads Lambda or
+// IAM code. The work lives in each command's run function; this file only wires them and maps
+// parse failures to usage errors.
+import { CommanderError, type Command } from 'commander';
+import { createDeps, type CommandDeps, type GlobalOptions } from './commands/context.ts';
+import { commandNamed, rootProgram } from './commands/catalog.mjs';
+import type { IoHost } from './core/io.ts';
 import { UsageError } from './errors.ts';
 import { VERSION } from './version.ts';
-
 
 export interface CliIo {
   env: NodeJS.ProcessEnv;
   stdinIsTTY: boolean;
+  /** The one reporter of this process (bin/ builds it). */
+  io: IoHost;
   /** Aborted on the first Ctrl-C / SIGTERM: commands stop and clean up what they created. */
   signal?: AbortSignal;
 }
 
-export function createProgram(io: CliIo): Command {
-  const deps = (opts: GlobalOptions) => createDeps(createReporter({ json: Boolean(opts.json), env: io.env }), io.env, io.stdinIsTTY);
-  const program = new Command('ddbs-test')
-    .description('Prove that every write to a DynamoDB table reaches its Lambda consumer through DynamoDB Streams, and measure how.')
-    .version(VERSION)
-    .showSuggestionAfterError(true)
-    .addHelpText('after', '\nExamples:\n  $ ddbs-test run --items 1000,10000 --batch 1,10\n  $ ddbs-test create-table --table t1 && ddbs-test teardown --yes\n  $ ddbs-test local status');
-  program.addCommand(createTableCommand(deps));
-  program.addCommand(attachConsumerCommand(deps, io.signal));
-  program.addCommand(seedCommand(deps, io.signal));
-  program.addCommand(countCommand(deps, io.signal));
-  program.addCommand(runCommand(deps, io.signal));
-  program.addCommand(teardownCommand(deps));
-  program.addCommand(localCommand(deps));
-  program.addCommand(doctorCommand(deps));
+type DepsFactory = (opts: GlobalOptions) => CommandDeps;
+
+const LOADERS: Record<string, () => Promise<(deps: DepsFactory) => Command>> = {
+  'create-table': async () => (await import('./commands/create-table.ts')).createTableCommand,
+  'attach-consumer': async () => (await import('./commands/attach-consumer.ts')).attachConsumerCommand,
+  seed: async () => (await import('./commands/seed.ts')).seedCommand,
+  count: async () => (await import('./commands/count.ts')).countCommand,
+  run: async () => (await import('./commands/run.ts')).runCommand,
+  teardown: async () => (await import('./commands/teardown.ts')).teardownCommand,
+  local: async () => (await import('./commands/local.ts')).localCommand,
+  doctor: async () => (await import('./commands/doctor.ts')).doctorCommand,
+};
+
+/** The program for these arguments: `names` commands loaded (default: the one `argv` runs). */
+export async function createProgram(argv: string[], io: CliIo, names: string[] = [commandNamed(argv.slice(2)) ?? '']): Promise<Command> {
+  const deps: DepsFactory = () => createDeps({ io: io.io, env: io.env, stdinIsTTY: io.stdinIsTTY, ...(io.signal ? { signal: io.signal } : {}) });
+  const loaded = new Map<string, Command>();
+  for (const name of names) {
+    const load = LOADERS[name];
+    if (load) loaded.set(name, (await load())(deps));
+  }
+  const program = rootProgram(VERSION, loaded);
   applyRecursively(program, (c) => c.exitOverride().configureOutput({ writeErr: (s) => process.stderr.write(s) }));
   return program;
+}
+
+/** Every command, loaded (tests that walk the whole program use it). */
+export function createFullProgram(io: CliIo): Promise<Command> {
+  return createProgram([], io, Object.keys(LOADERS));
 }
 
 function applyRecursively(cmd: Command, fn: (c: Command) => void): void {
@@ -48,7 +56,7 @@ function applyRecursively(cmd: Command, fn: (c: Command) => void): void {
 
 /** Parses and runs; resolves when done, rejects with a DdbsError (or an unexpected error). */
 export async function main(argv: string[], io: CliIo): Promise<void> {
-  const program = createProgram(io);
+  const program = await createProgram(argv, io);
   try {
     await program.parseAsync(argv);
   } catch (err) {

@@ -2,9 +2,9 @@
 // with a short retention, function, event source mapping; waits until the mapping is Enabled.
 // Each resource is reported to `onCreated` the moment it exists, so an interrupt can clean it up.
 import { CreateLogGroupCommand, PutRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { CreateEventSourceMappingCommand, CreateFunctionCommand, GetEventSourceMappingCommand, waitUntilFunctionActiveV2 } from '@aws-sdk/client-lambda';
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { CreateEventSourceMappingCommand, CreateFunctionCommand, GetEventSourceMappingCommand, waitUntilFunctionActiveV2, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { Clients } from './clients.ts';
+import { callerIdentity } from './account.ts';
 import { createConsumerRole, isRolePropagationError, isStreamAccessPropagationError } from './role.ts';
 import { translateAwsError } from './errors.ts';
 import { pollUntil, retrying } from './wait.ts';
@@ -70,7 +70,7 @@ export async function deployConsumer(c: Clients, input: DeployInput): Promise<De
 
   let account: string;
   try {
-    account = (await c.sts.send(new GetCallerIdentityCommand({}))).Account ?? '*';
+    account = (await callerIdentity(c.sts)).account ?? '*';
   } catch (err) {
     throw translateAwsError(err, 'finding the AWS account (sts:GetCallerIdentity)');
   }
@@ -128,7 +128,7 @@ export async function deployConsumer(c: Clients, input: DeployInput): Promise<De
     );
     functionArn = created.FunctionArn ?? '';
     input.onCreated('function', input.functionName);
-    await waitUntilFunctionActiveV2({ client: c.lambda, maxWaitTime: 300, minDelay: 1, maxDelay: 5 }, { FunctionName: input.functionName });
+    await waitUntilFunctionActiveV2({ client: c.lambda as LambdaClient /* the waiter only calls send */, maxWaitTime: 300, minDelay: 1, maxDelay: 5 }, { FunctionName: input.functionName });
   } catch (err) {
     throw translateAwsError(err, `creating function ${input.functionName}`);
   }

@@ -2,10 +2,11 @@
 // from CloudWatch Logs. FilterLogEvents, paginated, backing off on throttling so a long --wait
 // stays within the log service's request quotas. Lines are kept by event id, so re-reading an
 // overlapping window never counts an event twice.
-import { FilterLogEventsCommand, GetQueryResultsCommand, StartQueryCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { FilterLogEventsCommand, GetQueryResultsCommand, StartQueryCommand } from '@aws-sdk/client-cloudwatch-logs';
+import type { LogsApi } from './clients.ts';
 import { parseConsumerLine, type ConsumerLine } from '../core/reconcile.ts';
 import { errorName, translateAwsError } from './errors.ts';
-import { sleep } from './wait.ts';
+import { pause as sleep } from '../core/timing.ts';
 
 /** Matches only the consumer's own JSON lines (they are pure JSON events). */
 export const CONSUMER_FILTER = '{ $.ddbsTest = "v1" }';
@@ -36,9 +37,9 @@ export class ConsumerLogReader implements LineSource {
   private readonly events = new Map<string, ConsumerLine>();
   private newest: number;
   private readonly opts: LogReaderOptions;
-  private readonly logs: CloudWatchLogsClient;
+  private readonly logs: LogsApi;
 
-  constructor(logs: CloudWatchLogsClient, opts: LogReaderOptions) {
+  constructor(logs: LogsApi, opts: LogReaderOptions) {
     this.logs = logs;
     this.opts = opts;
     this.newest = opts.startTime;
@@ -68,7 +69,7 @@ export class ConsumerLogReader implements LineSource {
 }
 
 /** Counts the handler's own log events containing `text` (the consumer's marker lines excluded). */
-export async function countPatternLines(logs: CloudWatchLogsClient, opts: LogReaderOptions & { text: string }): Promise<number> {
+export async function countPatternLines(logs: LogsApi, opts: LogReaderOptions & { text: string }): Promise<number> {
   let n = 0;
   await forEachEvent(logs, { logGroupName: opts.logGroup, startTime: opts.startTime, filterPattern: phrasePattern(opts.text) }, opts, (_id, _ts, message) => {
     if (message.includes(opts.text) && !parseConsumerLine(message)) n += 1;
@@ -77,7 +78,7 @@ export async function countPatternLines(logs: CloudWatchLogsClient, opts: LogRea
 }
 
 async function forEachEvent(
-  logs: CloudWatchLogsClient,
+  logs: LogsApi,
   query: { logGroupName: string; startTime: number; filterPattern: string },
   opts: LogReaderOptions,
   visit: (eventId: string, timestamp: number, message: string) => void,
@@ -105,7 +106,7 @@ async function forEachEvent(
 }
 
 /** Runs a Logs Insights query to completion and returns its rows as field → value maps. */
-export async function runInsightsQuery(logs: CloudWatchLogsClient, opts: { logGroup: string; startTime: number; endTime: number; query: string; limit?: number; signal?: AbortSignal }): Promise<Array<Record<string, string>>> {
+export async function runInsightsQuery(logs: LogsApi, opts: { logGroup: string; startTime: number; endTime: number; query: string; limit?: number; signal?: AbortSignal }): Promise<Array<Record<string, string>>> {
   try {
     const { queryId } = await logs.send(
       new StartQueryCommand({ logGroupName: opts.logGroup, startTime: Math.floor(opts.startTime / 1000), endTime: Math.ceil(opts.endTime / 1000), queryString: opts.query, limit: opts.limit ?? 10_000 }),
@@ -134,10 +135,10 @@ const CONSUMER_QUERY = `fields @message, @ptr | filter @message like '"ddbsTest"
  */
 export class InsightsLogReader implements LineSource {
   private readonly rows = new Map<string, ConsumerLine>();
-  private readonly logs: CloudWatchLogsClient;
+  private readonly logs: LogsApi;
   private readonly opts: LogReaderOptions;
 
-  constructor(logs: CloudWatchLogsClient, opts: LogReaderOptions) {
+  constructor(logs: LogsApi, opts: LogReaderOptions) {
     this.logs = logs;
     this.opts = opts;
   }
@@ -170,7 +171,7 @@ export class InsightsLogReader implements LineSource {
 }
 
 /** The handler's own lines containing `text`, counted by a Logs Insights stats query. */
-export async function countPatternLinesWithInsights(logs: CloudWatchLogsClient, opts: LogReaderOptions & { text: string }): Promise<number> {
+export async function countPatternLinesWithInsights(logs: LogsApi, opts: LogReaderOptions & { text: string }): Promise<number> {
   const literal = JSON.stringify(opts.text);
   const rows = await runInsightsQuery(logs, {
     logGroup: opts.logGroup,

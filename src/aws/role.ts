@@ -1,6 +1,7 @@
 // The consumer's execution role on AWS: least privilege (read this table's stream, write this
 // function's log group), tagged as ours. The same calls run against the local stack's IAM.
-import { CreateRoleCommand, PutRolePolicyCommand, type IAMClient } from '@aws-sdk/client-iam';
+import { CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import type { IamApi } from './clients.ts';
 import { asTagList } from './ownership.ts';
 import { translateAwsError } from './errors.ts';
 
@@ -20,7 +21,7 @@ export function consumerPolicy(streamArn: string, logGroupArn: string): string {
   });
 }
 
-export async function createConsumerRole(iam: IAMClient, input: { roleName: string; streamArn: string; logGroupArn: string; tags: Record<string, string> }): Promise<string> {
+export async function createConsumerRole(iam: IamApi, input: { roleName: string; streamArn: string; logGroupArn: string; tags: Record<string, string> }): Promise<string> {
   try {
     const out = await iam.send(
       new CreateRoleCommand({

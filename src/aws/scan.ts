@@ -1,9 +1,10 @@
 // Reads the identities of every item in a table written by another tool (count's "written").
-import { ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoDbApi } from './clients.ts';
 import { identityOfItem, type WireKeys } from '../core/identity.ts';
 import { translateAwsError } from './errors.ts';
 
-export async function scanIdentities(ddb: DynamoDBClient, table: string, keyNames: string[], signal?: AbortSignal): Promise<string[]> {
+export async function scanIdentities(ddb: DynamoDbApi, table: string, keyNames: string[], signal?: AbortSignal): Promise<string[]> {
   const ids: string[] = [];
   let start: Record<string, unknown> | undefined;
   const names = Object.fromEntries(keyNames.map((k, i) => [`#k${i}`, k]));

@@ -2,11 +2,11 @@
 // flight, an optional smooth rate, and retries (UnprocessedItems and throttling) with exponential
 // backoff and full jitter. Items are built when their request is sent, and the per-request timings
 // live in typed arrays, so a million items cost a few megabytes.
-import { pause } from '../core/sleep.ts';
 import { BatchWriteItemCommand, type AttributeValue, type WriteRequest } from '@aws-sdk/client-dynamodb';
-import type { Sender } from './clients.ts';
+import type { DynamoDbApi } from './clients.ts';
 import { translateAwsError, errorName } from './errors.ts';
-import type { KeyAttribute } from '../commands/options.ts';
+import { backoffDelay, isThrottlingError, pause, type Pause } from '../core/timing.ts';
+import type { KeyAttribute } from '../core/keys.ts';
 import type { WriteRequestTiming } from '../core/reconcile.ts';
 import { seededKey } from '../core/identity.ts';
 import { AwsError, UsageError } from '../errors.ts';
@@ -46,7 +46,7 @@ export interface SeedItemsOptions {
   maxAttempts?: number;
   baseDelayMs?: number;
   maxDelayMs?: number;
-  sleep?(ms: number, signal?: AbortSignal): Promise<void>;
+  sleep?: Pause;
   /** Epoch ms. */
   now?(): number;
   /** In [0, 1); used for the backoff jitter. */
@@ -69,7 +69,6 @@ export interface SeedResult {
   durationMs: number;
 }
 
-const THROTTLING = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded', 'Throttling', 'TooManyRequestsException']);
 const TRANSIENT = new Set(['InternalServerError', 'InternalFailure', 'ServiceUnavailable', 'TimeoutError', 'RequestTimeout']);
 const TRANSIENT_NET = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
 
@@ -77,14 +76,9 @@ const TRANSIENT_NET = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
 export function isRetryableWriteError(err: unknown): boolean {
   const e = err as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } };
   const name = errorName(err) ?? '';
-  if (THROTTLING.has(name) || TRANSIENT.has(name)) return true;
+  if (isThrottlingError(err) || TRANSIENT.has(name)) return true;
   if (e?.code !== undefined && TRANSIENT_NET.has(e.code)) return true;
   return (e?.$metadata?.httpStatusCode ?? 0) >= 500;
-}
-
-/** Full jitter: a uniform delay in [0, min(max, base · 2^(attempt-1))). */
-export function backoffDelay(attempt: number, random: () => number, baseMs = 50, maxMs = 5_000): number {
-  return random() * Math.min(maxMs, baseMs * 2 ** (attempt - 1));
 }
 
 /** Low rates send smaller requests (about 10 a second) so the flow stays smooth, not 25-item bursts. */
@@ -134,7 +128,7 @@ function sdkRetries(x: unknown): number {
   return typeof attempts === 'number' && attempts > 1 ? attempts - 1 : 0;
 }
 
-export async function seedItems(ddb: Sender, opts: SeedItemsOptions): Promise<SeedResult> {
+export async function seedItems(ddb: DynamoDbApi, opts: SeedItemsOptions): Promise<SeedResult> {
   const now = opts.now ?? Date.now;
   const sleep = opts.sleep ?? pause;
   const random = opts.random ?? Math.random;
@@ -210,12 +204,14 @@ export async function seedItems(ddb: Sender, opts: SeedItemsOptions): Promise<Se
       }
       retries++;
       progress(false);
-      await sleep(backoffDelay(failedInARow, random, opts.baseDelayMs, opts.maxDelayMs));
+      await sleep(backoffDelay(failedInARow, { baseMs: opts.baseDelayMs ?? 50, maxMs: opts.maxDelayMs ?? 5_000, random }));
     }
   };
 
-  // One dispatcher starts requests strictly in seq order, so whatever is written when it stops
-  // (abort or failure) is a prefix of the run: seq 0..written-1.
+  // One dispatcher starts requests strictly in seq order and never queues more than `concurrency`,
+  // so whatever is written when it stops (abort or failure) is a prefix of the run (seq
+  // 0..written-1) and memory stays flat however many items there are. (A generic limiter such as
+  // p-limit queues every task up front, which breaks both.)
   const inFlight = new Set<Promise<void>>();
   let wake: (() => void) | undefined;
   const interval = opts.rate ? (batch / opts.rate) * 1000 : 0;

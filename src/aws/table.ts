@@ -4,13 +4,13 @@ import {
   DescribeTableCommand,
   ListTagsOfResourceCommand,
   DeleteTableCommand,
-  waitUntilTableExists,
-  type DynamoDBClient,
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
+import type { DynamoDbApi } from './clients.ts';
+import { pollUntil } from './wait.ts';
 import { asTagList } from './ownership.ts';
 import { translateAwsError, errorName } from './errors.ts';
-import type { KeyAttribute, StreamViewType } from '../commands/options.ts';
+import type { KeyAttribute, StreamViewType } from '../core/keys.ts';
 import { AwsError } from '../errors.ts';
 
 export interface CreateTableInput {
@@ -45,7 +45,7 @@ export function tableInfo(d: TableDescription): TableInfo {
   };
 }
 
-export async function createStreamTable(ddb: DynamoDBClient, input: CreateTableInput): Promise<TableInfo> {
+export async function createStreamTable(ddb: DynamoDbApi, input: CreateTableInput): Promise<TableInfo> {
   try {
     await ddb.send(
       new CreateTableCommand({
@@ -63,15 +63,27 @@ export async function createStreamTable(ddb: DynamoDBClient, input: CreateTableI
     }
     throw translateAwsError(err, `creating table ${input.name}`);
   }
+  let active: TableInfo | undefined;
   try {
-    await waitUntilTableExists({ client: ddb, maxWaitTime: 300, minDelay: 1, maxDelay: 5 }, { TableName: input.name });
+    active = await pollUntil(
+      async () => {
+        const info = await describeTable(ddb, input.name).catch((err: unknown) => {
+          // A new table can be missing from DescribeTable for a moment (eventual consistency).
+          if (errorName(err) === 'ResourceNotFoundException' || (err as { code?: string }).code === 'ResourceNotFoundException') return undefined;
+          throw err;
+        });
+        return info?.status === 'ACTIVE' ? info : undefined;
+      },
+      { timeoutMs: 300_000, initialDelayMs: 1000, maxDelayMs: 5000 },
+    );
   } catch (err) {
     throw translateAwsError(err, `waiting for table ${input.name} to become ACTIVE`);
   }
-  return describeTable(ddb, input.name);
+  if (!active) throw new AwsError(`table ${input.name} did not become ACTIVE within 5 minutes`, { hint: 'check it with `aws dynamodb describe-table`' });
+  return active;
 }
 
-export async function describeTable(ddb: DynamoDBClient, name: string): Promise<TableInfo> {
+export async function describeTable(ddb: DynamoDbApi, name: string): Promise<TableInfo> {
   try {
     const out = await ddb.send(new DescribeTableCommand({ TableName: name }));
     return tableInfo(out.Table ?? {});
@@ -83,7 +95,7 @@ export async function describeTable(ddb: DynamoDBClient, name: string): Promise<
   }
 }
 
-export async function tableTags(ddb: DynamoDBClient, arn: string): Promise<Record<string, string>> {
+export async function tableTags(ddb: DynamoDbApi, arn: string): Promise<Record<string, string>> {
   const tags: Record<string, string> = {};
   let next: string | undefined;
   do {
@@ -94,6 +106,6 @@ export async function tableTags(ddb: DynamoDBClient, arn: string): Promise<Recor
   return tags;
 }
 
-export async function deleteTable(ddb: DynamoDBClient, name: string): Promise<void> {
+export async function deleteTable(ddb: DynamoDbApi, name: string): Promise<void> {
   await ddb.send(new DeleteTableCommand({ TableName: name }));
 }

@@ -1,33 +1,22 @@
-// Polling with backoff that stops on a condition, a deadline or an abort signal.
+// Polling and retrying that stop on a condition, a deadline or an abort signal (both reject when the
+// signal aborts, so the caller's cleanup runs).
+import { backoffDelay, pause, type Pause } from '../core/timing.ts';
+
 export interface PollOptions {
   timeoutMs: number;
   initialDelayMs?: number;
   maxDelayMs?: number;
   signal?: AbortSignal;
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  sleep?: Pause;
 }
 
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(t);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-/** Calls `check` until it returns a value (not undefined), backing off between calls. */
+/** Calls `check` until it returns a value (not undefined), waiting 1.5× longer each time. */
 export async function pollUntil<T>(check: () => Promise<T | undefined>, opts: PollOptions): Promise<T | undefined> {
-  const wait = opts.sleep ?? sleep;
+  const wait = opts.sleep ?? pause;
   const deadline = Date.now() + opts.timeoutMs;
   let delay = opts.initialDelayMs ?? 200;
   for (;;) {
+    opts.signal?.throwIfAborted();
     const v = await check();
     if (v !== undefined) return v;
     if (Date.now() + delay > deadline) return undefined;
@@ -36,18 +25,19 @@ export async function pollUntil<T>(check: () => Promise<T | undefined>, opts: Po
   }
 }
 
-/** Retries `op` while `retryable(err)` holds, with exponential backoff and jitter, until the deadline. */
+/** Retries `op` while `retryable(err)` holds, with exponential backoff and full jitter, until the deadline. */
 export async function retrying<T>(op: () => Promise<T>, retryable: (err: unknown) => boolean, opts: PollOptions): Promise<T> {
-  const wait = opts.sleep ?? sleep;
+  const wait = opts.sleep ?? pause;
   const deadline = Date.now() + opts.timeoutMs;
-  let delay = opts.initialDelayMs ?? 500;
-  for (;;) {
+  const backoff = { baseMs: opts.initialDelayMs ?? 500, maxMs: opts.maxDelayMs ?? 10_000 };
+  for (let attempt = 1; ; attempt++) {
+    opts.signal?.throwIfAborted();
     try {
       return await op();
     } catch (err) {
+      const delay = backoffDelay(attempt, backoff);
       if (!retryable(err) || Date.now() + delay > deadline) throw err;
-      await wait(delay / 2 + Math.random() * (delay / 2), opts.signal);
-      delay = Math.min(delay * 2, opts.maxDelayMs ?? 10_000);
+      await wait(delay, opts.signal);
     }
   }
 }

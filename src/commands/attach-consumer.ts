@@ -10,7 +10,8 @@ import { ownershipTags } from '../aws/ownership.ts';
 import { resolveTarget, targetKey } from '../aws/target.ts';
 import { newRunId } from '../core/run-id.ts';
 import { InterruptedError, UsageError } from '../errors.ts';
-import { teardownResources } from './teardown.ts';
+import { teardownResources } from '../aws/teardown.ts';
+import { DEFAULTS } from '../core/defaults.ts';
 
 export interface AttachOptions extends GlobalOptions {
   table: string;
@@ -85,7 +86,8 @@ export function consumerSettings(o: AttachOptions): ConsumerSettings {
   };
 }
 
-export async function runAttachConsumer(opts: AttachOptions, deps: CommandDeps, signal?: AbortSignal): Promise<AttachResult> {
+export async function runAttachConsumer(opts: AttachOptions, deps: CommandDeps): Promise<AttachResult> {
+  const signal = deps.signal;
   const settings = consumerSettings(opts);
   const target = resolveTarget(opts, deps.env);
   // The user's code is checked (and zipped) before anything starts or is created.
@@ -94,7 +96,8 @@ export async function runAttachConsumer(opts: AttachOptions, deps: CommandDeps, 
   const clients = deps.clients(target);
   const key = targetKey(target);
   const runId = opts.runId ?? newRunId(deps.now());
-  const spinner = deps.reporter.spinner(`Attaching a consumer to ${opts.table}`);
+  deps.io.phase(`Attaching a consumer to ${opts.table}`);
+  let step = 0;
   try {
     const table = await describeTable(clients.dynamodb, opts.table);
     if (!table.streamArn) {
@@ -111,8 +114,8 @@ export async function runAttachConsumer(opts: AttachOptions, deps: CommandDeps, 
       pkg,
       tags: ownershipTags(now, runId),
       onCreated: (kind, id) => deps.state.addResource({ kind, id, target: key, createdAt: new Date(deps.now()).toISOString(), runId }),
-      onProgress: (t) => spinner.update(`Attaching a consumer to ${opts.table}: ${t}`),
-      ...(signal ? { signal } : {}),
+      onProgress: (t) => deps.io.progress({ phase: `Attaching a consumer to ${opts.table}`, done: ++step, unit: 'steps', detail: t }),
+      signal,
     });
     deps.state.addAttachment({
       target: key,
@@ -127,14 +130,14 @@ export async function runAttachConsumer(opts: AttachOptions, deps: CommandDeps, 
       failRate: settings.failRate,
       createdAt: now.toISOString(),
     });
-    spinner.succeed(`Consumer ${deployed.functionName} attached to ${opts.table} (mapping ${deployed.mappingUuid} Enabled)`);
+    deps.io.phaseEnd(`Consumer ${deployed.functionName} attached to ${opts.table} (mapping ${deployed.mappingUuid} Enabled)`);
     return { ...deployed, table: opts.table, streamArn: table.streamArn, runId, settings };
   } catch (err) {
-    spinner.fail();
-    if (!signal?.aborted) throw err;
+    if (!signal.aborted) throw err;
+    deps.io.phaseEnd(undefined, false);
     // Interrupted: remove what this attach created (never the table: it may be the user's).
     const mine = deps.state.resourcesFor(key).filter((r) => r.runId === runId && r.kind !== 'table');
-    const cleanup = await teardownResources(mine, clients, deps, key);
+    const cleanup = await teardownResources(mine, clients, deps.state, key);
     throw new InterruptedError(`attach-consumer interrupted: removed ${cleanup.deleted.length} resource(s) it had created`, {
       ...(cleanup.failed.length ? { hint: 'some could not be removed: run `ddbs-test teardown --yes`' } : {}),
     });
@@ -145,36 +148,36 @@ export async function runAttachConsumer(opts: AttachOptions, deps: CommandDeps, 
 
 export function addConsumerOptions(c: Command): Command {
   return c
-    .option('--batch-size <n>', 'records per invocation (1-10000)', intInRange(1, 10000), 100)
-    .option('--batch-window <s>', 'MaximumBatchingWindowInSeconds (0-300)', intInRange(0, 300), 0)
-    .option('--parallelization-factor <n>', 'concurrent batches per shard (1-10)', intInRange(1, 10), 1)
-    .addOption(new Option('--starting-position <pos>', 'where to start reading').choices(['TRIM_HORIZON', 'LATEST']).default('TRIM_HORIZON'))
-    .option('--max-retries <n>', 'MaximumRetryAttempts (-1 = until the record expires, 0-10000)', intInRange(-1, 10000), -1)
-    .option('--max-record-age <s>', 'MaximumRecordAgeInSeconds (-1, or 60-604800)', intInRange(-1, 604800), -1)
+    .option('--batch-size <n>', 'records per invocation (1-10000)', intInRange(1, 10000), DEFAULTS.consumer.batchSize)
+    .option('--batch-window <s>', 'MaximumBatchingWindowInSeconds (0-300)', intInRange(0, 300), DEFAULTS.consumer.batchWindowS)
+    .option('--parallelization-factor <n>', 'concurrent batches per shard (1-10)', intInRange(1, 10), DEFAULTS.consumer.parallelizationFactor)
+    .addOption(new Option('--starting-position <pos>', 'where to start reading').choices(['TRIM_HORIZON', 'LATEST']).default(DEFAULTS.consumer.startingPosition))
+    .option('--max-retries <n>', 'MaximumRetryAttempts (-1 = until the record expires, 0-10000)', intInRange(-1, 10000), DEFAULTS.consumer.maxRetries)
+    .option('--max-record-age <s>', 'MaximumRecordAgeInSeconds (-1, or 60-604800)', intInRange(-1, 604800), DEFAULTS.consumer.maxRecordAgeS)
     .option('--bisect', 'split a failing batch in two (BisectBatchOnFunctionError)')
     .option('--report-failures', 'enable ReportBatchItemFailures')
     .option('--filter <json>', 'FilterCriteria event pattern (JSON)')
-    .option('--memory <mb>', 'function memory (128-10240 MB)', intInRange(128, 10240), 256)
-    .option('--timeout <s>', 'function timeout (1-900 s)', intInRange(1, 900), 30)
+    .option('--memory <mb>', 'function memory (128-10240 MB)', intInRange(128, 10240), DEFAULTS.consumer.memoryMb)
+    .option('--timeout <s>', 'function timeout (1-900 s)', intInRange(1, 900), DEFAULTS.consumer.timeoutS)
     .option('--code <path>', 'your own handler code (file or folder) to wrap')
     .option('--handler <module.function>', 'your handler, e.g. index.handler')
     .addOption(new Option('--runtime <runtime>', 'runtime (default nodejs22.x; python3.12 for .py code)').choices(['nodejs22.x', 'nodejs20.x', 'python3.12', 'python3.13']))
     .option('--role-arn <arn>', 'on AWS: use this execution role instead of creating one');
 }
 
-export function attachConsumerCommand(deps: (opts: GlobalOptions) => CommandDeps, signal?: AbortSignal): Command {
+export function attachConsumerCommand(deps: (opts: GlobalOptions) => CommandDeps): Command {
   const cmd = new Command('attach-consumer')
     .description('deploy the instrumented consumer function and its event source mapping on a table stream; waits until Enabled')
     .requiredOption('--table <name>', 'table whose stream to consume', tableName);
   addConsumerOptions(cmd)
-    .option('--work-ms <ms>', 'simulated work per invocation (0-900000 ms)', intInRange(0, 900000), 0)
-    .option('--fail-rate <p>', 'probability (0-1) that an invocation fails', numberInRange(0, 1), 0)
+    .option('--work-ms <ms>', 'simulated work per invocation (0-900000 ms)', intInRange(0, 900000), DEFAULTS.consumer.workMs)
+    .option('--fail-rate <p>', 'probability (0-1) that an invocation fails', numberInRange(0, 1), DEFAULTS.consumer.failRate)
     .addHelpText('after', '\nExamples:\n  $ ddbs-test attach-consumer --table t1 --batch-size 10\n  $ ddbs-test attach-consumer --table t1 --code ./handler.py --handler handler.hello --runtime python3.12');
-  addCommonOptions(cmd, { yes: true });
+  addCommonOptions(cmd);
   cmd.action(async (opts: AttachOptions) => {
     const d = deps(opts);
-    const r = await runAttachConsumer(opts, d, signal);
-    d.reporter.result(`Consumer ${r.functionName} on ${r.table}: batch size ${r.settings.batchSize}, window ${r.settings.batchWindowS} s, parallelization ${r.settings.parallelizationFactor}\nlogs: ${r.logGroup}\nmapping: ${r.mappingUuid}`, r);
+    const r = await runAttachConsumer(opts, d);
+    d.io.result(`Consumer ${r.functionName} on ${r.table}: batch size ${r.settings.batchSize}, window ${r.settings.batchWindowS} s, parallelization ${r.settings.parallelizationFactor}\nlogs: ${r.logGroup}\nmapping: ${r.mappingUuid}`, r);
   });
   return cmd;
 }

@@ -1,11 +1,11 @@
 // On AWS, before creating anything: the account, the region, what will be created and an estimated
 // cost; confirmation in a TTY, --yes otherwise.
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { CommandDeps, GlobalOptions } from './context.ts';
 import type { Target } from '../aws/target.ts';
 import type { CellSpec } from '../core/matrix.ts';
 import { estimateCost } from '../core/cost.ts';
 import { translateAwsError } from '../aws/errors.ts';
+import { callerIdentity } from '../aws/account.ts';
 import { InterruptedError, UsageError } from '../errors.ts';
 
 export function describePlan(cells: CellSpec[], account: string, region: string, itemSizeBytes = 128): string {
@@ -25,13 +25,13 @@ export async function confirmAwsPlan(cells: CellSpec[], target: Target, opts: Gl
   const clients = deps.clients(target);
   let account: string;
   try {
-    account = (await clients.sts.send(new GetCallerIdentityCommand({}))).Account ?? 'unknown';
+    account = (await callerIdentity(clients.sts)).account ?? 'unknown';
   } catch (err) {
     throw translateAwsError(err, 'checking the AWS credentials (sts:GetCallerIdentity)');
   } finally {
     clients.destroy();
   }
-  deps.reporter.info(describePlan(cells, account, target.region, opts.itemSize));
+  deps.io.info(describePlan(cells, account, target.region, opts.itemSize));
   if (opts.yes) return;
   if (!deps.canPrompt) throw new UsageError('--target aws creates billable resources: pass --yes to go ahead without a terminal to confirm on');
   if (!(await deps.prompt.confirm('Create these resources?'))) throw new InterruptedError('cancelled: nothing was created');

@@ -4,15 +4,17 @@ import { Option, type Command } from 'commander';
 import { createClients, type Clients } from '../aws/clients.ts';
 import { parsePort, type Target, type TargetOptions } from '../aws/target.ts';
 import { StateStore, defaultHome } from '../core/state.ts';
-import { startStack, stackStatus } from '../local/supervisor.ts';
-import type { StackInfo } from '../local/daemon.ts';
+import { startStack, stackStatus, type StackInfo } from '../local/index.ts';
 import { LocalStackError } from '../errors.ts';
-import type { Reporter } from '../output/reporter.ts';
+import type { IoHost } from '../core/io.ts';
 import { ask, confirm } from '../output/prompt.ts';
 
 export interface CommandDeps {
   env: NodeJS.ProcessEnv;
-  reporter: Reporter;
+  /** Where phases, progress, warnings and the result go. */
+  io: IoHost;
+  /** Aborted on the first Ctrl-C / SIGTERM: stop, and clean up what this command created. */
+  signal: AbortSignal;
   state: StateStore;
   home: string;
   /** Builds the clients for a target (tests may return mocks). */
@@ -39,17 +41,25 @@ export interface GlobalOptions extends TargetOptions {
   yes?: boolean;
 }
 
-export function createDeps(reporter: Reporter, env: NodeJS.ProcessEnv, stdinIsTTY: boolean): CommandDeps {
+export interface DepsInput {
+  io: IoHost;
+  env: NodeJS.ProcessEnv;
+  stdinIsTTY: boolean;
+  signal?: AbortSignal;
+}
+
+export function createDeps({ io, env, stdinIsTTY, signal = new AbortController().signal }: DepsInput): CommandDeps {
   const home = defaultHome(env);
   let known: StackInfo | undefined;
   return {
     env,
-    reporter,
+    io,
+    signal,
     home,
     state: new StateStore(home),
     clients: createClients,
     canPrompt: stdinIsTTY && !env.CI,
-    prompt: { confirm, ask, warn: (m) => reporter.warn(m) },
+    prompt: { confirm, ask, warn: (m) => io.warn(m) },
     now: () => Date.now(),
     async ensureStack(target) {
       if (target.kind !== 'local' || target.port === undefined) return;
@@ -64,7 +74,7 @@ export function createDeps(reporter: Reporter, env: NodeJS.ProcessEnv, stdinIsTT
       }
       const { started, info } = await startStack({ home, port: target.port, region: target.region });
       known = info;
-      if (started) reporter.info(`Started the local stack at ${info.url} (stop it with \`ddbs-test local stop\`)`);
+      if (started) io.info(`Started the local stack at ${info.url} (stop it with \`ddbs-test local stop\`)`);
     },
   };
 }

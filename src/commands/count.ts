@@ -8,7 +8,7 @@ import { addThresholdOptions, intInRange, tableName } from './options.ts';
 import { ConsumerLogReader, InsightsLogReader, countPatternLines, countPatternLinesWithInsights, type LineSource } from '../aws/logs-reader.ts';
 import { describeTable } from '../aws/table.ts';
 import { scanIdentities } from '../aws/scan.ts';
-import { sleep } from '../aws/wait.ts';
+import { pause } from '../core/timing.ts';
 import { resolveTarget, targetKey, type Target } from '../aws/target.ts';
 import { reconcile, type ExpectedRecords, type Reconciliation, type WriteRequestTiming } from '../core/reconcile.ts';
 import { buildCell, buildDocument, SCHEMA_VERSION, type Cell } from '../core/result.ts';
@@ -110,7 +110,8 @@ async function resolveRun(located: LocatedRun, deps: CommandDeps, target: Target
   }
 }
 
-export async function runCount(opts: CountOptions, deps: CommandDeps, signal?: AbortSignal): Promise<CountResult> {
+export async function runCount(opts: CountOptions, deps: CommandDeps): Promise<CountResult> {
+  const signal = deps.signal;
   const target = resolveTarget(opts, deps.env);
   const located = locateRun(opts, deps, target);
   await deps.ensureStack(target);
@@ -119,7 +120,7 @@ export async function runCount(opts: CountOptions, deps: CommandDeps, signal?: A
   const clients = deps.clients(target);
   const readerOpts = { logGroup: view.logGroup, startTime: view.startTime, ...(signal ? { signal } : {}) };
   const reader: LineSource = opts.insights ? new InsightsLogReader(clients.logs, readerOpts) : new ConsumerLogReader(clients.logs, readerOpts);
-  const spinner = opts.wait ? deps.reporter.spinner(`Counting ${view.runId}`) : undefined;
+  if (opts.wait) deps.io.phase(`Counting ${view.runId}`);
   let stoppedBecause: CountResult['stoppedBecause'] = 'single-pass';
   let r: Reconciliation;
   try {
@@ -132,7 +133,7 @@ export async function runCount(opts: CountOptions, deps: CommandDeps, signal?: A
       if (!opts.wait) break;
       const elapsed = (deps.now() - started) / 1000;
       const rate = r.delivered / Math.max(elapsed, 0.001);
-      spinner?.update(`Counting ${view.runId}: ${r.delivered}/${r.written} delivered, ${Math.round(rate)} records/s${r.latencyMs ? `, p99 ${Math.round(r.latencyMs.p99)} ms` : ''}`);
+      deps.io.progress({ phase: `Counting ${view.runId}`, done: r.delivered, total: r.written, unit: 'records delivered', rate, ...(r.latencyMs ? { detail: `p99 ${Math.round(r.latencyMs.p99)} ms` } : {}) });
       const allDelivered = r.delivered >= r.written && r.invocationsWithoutOutcome === 0;
       if (allDelivered) {
         // With failures, retries may still redeliver records (with backoff between attempts):
@@ -151,15 +152,15 @@ export async function runCount(opts: CountOptions, deps: CommandDeps, signal?: A
         stoppedBecause = 'timeout';
         break;
       }
-      await sleep(pollMs, signal);
+      await pause(pollMs, signal);
+      signal.throwIfAborted();
     }
     const countLines = opts.insights ? countPatternLinesWithInsights : countPatternLines;
     const patternLines = opts.pattern ? await countLines(clients.logs, { ...readerOpts, text: opts.pattern }) : null;
     r = { ...r, patternLines };
-    spinner?.succeed(`Counted ${view.runId}: ${r.delivered}/${r.written} delivered (${stoppedBecause})`);
+    if (opts.wait) deps.io.phaseEnd(`Counted ${view.runId}: ${r.delivered}/${r.written} delivered (${stoppedBecause})`);
   } catch (err) {
-    spinner?.fail();
-    if (signal?.aborted) throw new InterruptedError('count interrupted: nothing was changed; run `ddbs-test count` again to reconcile');
+    if (signal.aborted) throw new InterruptedError('count interrupted: nothing was changed; run `ddbs-test count` again to reconcile');
     throw err;
   } finally {
     clients.destroy();
@@ -173,7 +174,7 @@ export async function runCount(opts: CountOptions, deps: CommandDeps, signal?: A
   return { schemaVersion: SCHEMA_VERSION, target: doc.target, cell, stoppedBecause };
 }
 
-export function countCommand(deps: (opts: GlobalOptions) => CommandDeps, signal?: AbortSignal): Command {
+export function countCommand(deps: (opts: GlobalOptions) => CommandDeps): Command {
   const cmd = new Command('count')
     .description('reconcile a run: written, delivered, processed, missing, duplicates, batches, latency, drain')
     .option('--run <runId>', 'the run to count (default: the latest)')
@@ -188,8 +189,8 @@ export function countCommand(deps: (opts: GlobalOptions) => CommandDeps, signal?
   addCommonOptions(cmd);
   cmd.action(async (opts: CountOptions) => {
     const d = deps(opts);
-    const result = await runCount(opts, d, signal);
-    d.reporter.result(formatCellSummary(result.cell), { schemaVersion: result.schemaVersion, tool: { name: 'ddbs-test', version: VERSION }, target: result.target, ...result.cell, stoppedBecause: result.stoppedBecause });
+    const result = await runCount(opts, d);
+    d.io.result(formatCellSummary(result.cell), { schemaVersion: result.schemaVersion, tool: { name: 'ddbs-test', version: VERSION }, target: result.target, ...result.cell, stoppedBecause: result.stoppedBecause });
     checkThresholds([result.cell], opts);
   });
   return cmd;

@@ -1,7 +1,8 @@
 // `ddbs-test create-table`: a table with a stream, on-demand billing, tagged as ours; waits ACTIVE.
 import { Command, Option } from 'commander';
 import { addCommonOptions, type CommandDeps, type GlobalOptions } from './context.ts';
-import { keySchema, STREAM_VIEW_TYPES, tableName, type KeyAttribute, type StreamViewType } from './options.ts';
+import { keySchema, tableName } from './options.ts';
+import { STREAM_VIEW_TYPES, type KeyAttribute, type StreamViewType } from '../core/keys.ts';
 import { createStreamTable, type TableInfo } from '../aws/table.ts';
 import { ownershipTags } from '../aws/ownership.ts';
 import { resolveTarget, targetKey } from '../aws/target.ts';
@@ -52,7 +53,7 @@ export function createTableCommand(deps: (opts: GlobalOptions) => CommandDeps): 
   cmd.action(async (opts: CreateTableOptions) => {
     const d = deps(opts);
     const r = await runCreateTable(opts, d);
-    d.reporter.result(`Created table ${r.name} (${r.key.map((k) => `${k.name}:${k.type}`).join(', ')})\nstream ${r.streamViewType}: ${r.streamArn}`, r);
+    d.io.result(`Created table ${r.name} (${r.key.map((k) => `${k.name}:${k.type}`).join(', ')})\nstream ${r.streamViewType}: ${r.streamArn}`, r);
   });
   return cmd;
 }

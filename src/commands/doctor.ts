@@ -1,16 +1,11 @@
 // `ddbs-test doctor`: checks what the chosen target needs — Node.js, Java and the local stack for
 // the local target; credentials, region and permissions for AWS — and says what to fix.
 import { Command } from 'commander';
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { ListFunctionsCommand } from '@aws-sdk/client-lambda';
-import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { ListRolesCommand } from '@aws-sdk/client-iam';
 import { resolveTarget, type Target } from '../aws/target.ts';
 import { addCommonOptions, type CommandDeps, type GlobalOptions } from './context.ts';
-import { checkJava } from '../local/dynamodb/jvm.ts';
-import { stackStatus, probePort } from '../local/supervisor.ts';
+import { checkJava, stackStatus, probePort } from '../local/index.ts';
 import { translateAwsError } from '../aws/errors.ts';
+import { callerIdentity, permissionProbes } from '../aws/account.ts';
 import { DdbsError } from '../errors.ts';
 
 export interface Check {
@@ -61,15 +56,10 @@ export async function runDoctor(opts: GlobalOptions, deps: CommandDeps): Promise
       return target.region;
     }));
     checks.push(await check('credentials', async () => {
-      const id = await clients.sts.send(new GetCallerIdentityCommand({}));
-      return `account ${id.Account}, ${id.Arn}`;
+      const id = await callerIdentity(clients.sts);
+      return `account ${id.account}, ${id.arn}`;
     }));
-    const probes: Array<[string, () => Promise<unknown>]> = [
-      ['dynamodb:ListTables', () => clients.dynamodb.send(new ListTablesCommand({ Limit: 1 }))],
-      ['lambda:ListFunctions', () => clients.lambda.send(new ListFunctionsCommand({ MaxItems: 1 }))],
-      ['logs:DescribeLogGroups', () => clients.logs.send(new DescribeLogGroupsCommand({ limit: 1 }))],
-      ['iam:ListRoles', () => clients.iam.send(new ListRolesCommand({ MaxItems: 1 }))],
-    ];
+    const probes = permissionProbes(clients);
     const credentialsOk = checks.at(-1)?.ok === true;
     if (credentialsOk) for (const [name, probe] of probes) checks.push(await check(`permission ${name}`, async () => (await probe(), 'allowed')));
   } finally {
@@ -92,7 +82,7 @@ export function doctorCommand(deps: (opts: GlobalOptions) => CommandDeps): Comma
   cmd.action(async (opts: GlobalOptions) => {
     const d = deps(opts);
     const r = await runDoctor(opts, d);
-    d.reporter.result(describeDoctor(r), r);
+    d.io.result(describeDoctor(r), r);
     if (!r.ok) throw new DdbsError('DoctorFailed', `${r.checks.filter((c) => !c.ok).length} check(s) failed`, 3, { hint: 'see the fixes above' });
   });
   return cmd;

@@ -1,8 +1,7 @@
 // `ddbs-test local start|stop|status`: manages the embedded local stack.
 import { Command } from 'commander';
 import { localPort, LOCAL_REGION, parsePort } from '../aws/target.ts';
-import { stackStatus, startStack, stopStack } from '../local/supervisor.ts';
-import { stackLogFile, type StackInfo } from '../local/daemon.ts';
+import { stackLogFile, stackStatus, startStack, stopStack, type StackInfo } from '../local/index.ts';
 import type { CommandDeps } from './context.ts';
 
 export interface LocalOptions {
@@ -52,7 +51,7 @@ export function localCommand(deps: (opts: { json?: boolean }) => CommandDeps): C
       .action(async (opts: LocalOptions) => {
         const d = deps(opts);
         const result = await runLocal(action, opts, d);
-        d.reporter.result(describe(result), result);
+        d.io.result(describe(result), result);
       });
     if (action === 'start') sub.option('--port <port>', 'port on 127.0.0.1 (default: DDBS_TEST_LOCAL_PORT or 4567)', (v) => parsePort(v, '--port'));
     local.addCommand(sub);

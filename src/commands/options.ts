@@ -1,6 +1,7 @@
 // Option parsers shared by the commands. Each names its flag and the valid range in the message, so
 // bad input is a usage error (exit 2) before anything is created.
 import { InvalidArgumentError, type Command } from 'commander';
+import type { KeyAttribute } from '../core/keys.ts';
 
 /** A whole number within [min, max]. */
 export function intInRange(min: number, max: number) {
@@ -60,13 +61,6 @@ export function numberList(min: number, max: number) {
   };
 }
 
-export function oneOf<T extends string>(values: readonly T[]) {
-  return (value: string): T => {
-    if (!(values as readonly string[]).includes(value)) throw new InvalidArgumentError(`must be one of ${values.join(', ')}.`);
-    return value as T;
-  };
-}
-
 /**
  * Table names: 1-255 characters of a-z, A-Z, 0-9, '_', '-', '.'. AWS needs at least 3; the local
  * stack also takes shorter names (so `--table t1` works offline) and `--target aws` checks the 3.
@@ -76,11 +70,6 @@ export function tableName(value: string): string {
     throw new InvalidArgumentError(`must be 1 to 255 characters (3 or more on AWS) of a-z, A-Z, 0-9, '_', '-' and '.' (got ${value.length > 40 ? `${value.slice(0, 40)}… (${value.length} characters)` : `'${value}'`}).`);
   }
   return value;
-}
-
-export interface KeyAttribute {
-  name: string;
-  type: 'S' | 'N' | 'B';
 }
 
 /** `pk:S` or `url:S,timestamp:S`: a hash key and an optional range key. */
@@ -95,9 +84,6 @@ export function keySchema(value: string): KeyAttribute[] {
   if (attrs.length === 2 && attrs[0]?.name === attrs[1]?.name) throw new InvalidArgumentError('the hash and range key must have different names.');
   return attrs;
 }
-
-export const STREAM_VIEW_TYPES = ['NEW_IMAGE', 'OLD_IMAGE', 'NEW_AND_OLD_IMAGES', 'KEYS_ONLY'] as const;
-export type StreamViewType = (typeof STREAM_VIEW_TYPES)[number];
 
 /** --max-missing (default 0), --max-duplicates and --max-p99-ms, shared by `count` and `run`. */
 export function addThresholdOptions(cmd: Command): Command {

@@ -11,7 +11,9 @@ import { runAttachConsumer, consumerSettings, type AttachOptions } from './attac
 import { packageConsumer } from '../aws/consumer.ts';
 import { runSeed } from './seed.ts';
 import { runCount } from './count.ts';
-import { teardownResources } from './teardown.ts';
+import { teardownResources } from '../aws/teardown.ts';
+import { DEFAULTS } from '../core/defaults.ts';
+import { scopedIo } from '../core/io.ts';
 import { expandMatrix, type CellSpec } from '../core/matrix.ts';
 import { buildDocument, type Cell, type ResultDocument } from '../core/result.ts';
 import { newRunId } from '../core/run-id.ts';
@@ -42,7 +44,6 @@ export interface RunOptions extends GlobalOptions, Thresholds {
   out?: string;
   keep?: boolean;
   idle?: number;
-  cellTimeout?: number;
 }
 
 const OUT_FORMATS = ['.json', '.csv', '.md'];
@@ -52,9 +53,9 @@ function attachOptions(opts: RunOptions, spec: CellSpec, table: string, runId: s
     ...pickTarget(opts),
     table, runId,
     batchSize: spec.batchSize, batchWindow: spec.batchWindowS, parallelizationFactor: spec.parallelizationFactor,
-    startingPosition: 'TRIM_HORIZON', maxRetries: opts.maxRetries ?? -1, maxRecordAge: -1,
+    startingPosition: DEFAULTS.consumer.startingPosition, maxRetries: opts.maxRetries ?? DEFAULTS.consumer.maxRetries, maxRecordAge: DEFAULTS.consumer.maxRecordAgeS,
     ...(opts.bisect ? { bisect: true } : {}), ...(opts.reportFailures ? { reportFailures: true } : {}),
-    memory: 256, timeout: 30, workMs: spec.workMs, failRate: spec.failRate,
+    memory: DEFAULTS.consumer.memoryMb, timeout: DEFAULTS.consumer.timeoutS, workMs: spec.workMs, failRate: spec.failRate,
     ...(opts.code ? { code: opts.code } : {}), ...(opts.handler ? { handler: opts.handler } : {}), ...(opts.runtime ? { runtime: opts.runtime } : {}),
   };
 }
@@ -69,49 +70,49 @@ function pickTarget(o: RunOptions): GlobalOptions {
   return t;
 }
 
-async function runCell(spec: CellSpec, index: number, total: number, opts: RunOptions, deps: CommandDeps, signal: AbortSignal): Promise<Cell> {
+async function runCell(spec: CellSpec, index: number, total: number, opts: RunOptions, runDeps: CommandDeps): Promise<Cell> {
+  // Every step's progress line names the cell, so a log of a long matrix says where it is.
+  const deps: CommandDeps = { ...runDeps, io: scopedIo(runDeps.io, `cell ${index + 1}/${total}`) };
+  const signal = deps.signal;
   const started = deps.now();
   const runId = newRunId(deps.now());
   const table = `ddbs-test-${runId}`;
   const key = targetKey(resolveTarget(opts, deps.env));
-  deps.reporter.info(`Cell ${index + 1}/${total}: ${spec.items} items, batch size ${spec.batchSize}${spec.parallelizationFactor > 1 ? `, parallelization ${spec.parallelizationFactor}` : ''}${spec.batchWindowS ? `, window ${spec.batchWindowS} s` : ''}${spec.failRate ? `, fail rate ${spec.failRate}` : ''} (run ${runId})`);
+  deps.io.info(`Cell ${index + 1}/${total}: ${spec.items} items, batch size ${spec.batchSize}${spec.parallelizationFactor > 1 ? `, parallelization ${spec.parallelizationFactor}` : ''}${spec.batchWindowS ? `, window ${spec.batchWindowS} s` : ''}${spec.failRate ? `, fail rate ${spec.failRate}` : ''} (run ${runId})`);
   try {
-    const sp = deps.reporter.spinner(`Creating table ${table}`);
-    await runCreateTable({ ...pickTarget(opts), table, keySchema: [{ name: 'pk', type: 'S' }], streamViewType: 'NEW_IMAGE', runId }, deps).then(
-      () => sp.succeed(`Created table ${table}`),
-      (err: unknown) => {
-        sp.fail();
-        throw err;
-      },
-    );
+    deps.io.phase(`Creating table ${table}`);
+    await runCreateTable({ ...pickTarget(opts), table, keySchema: [{ name: 'pk', type: 'S' }], streamViewType: 'NEW_IMAGE', runId }, deps);
+    deps.io.phaseEnd(`Created table ${table}`);
     if (signal.aborted) throw new InterruptedError();
-    await runAttachConsumer(attachOptions(opts, spec, table, runId), deps, signal);
+    await runAttachConsumer(attachOptions(opts, spec, table, runId), deps);
     if (signal.aborted) throw new InterruptedError();
-    const seeded = await runSeed({ ...pickTarget(opts), table, items: spec.items, concurrency: opts.concurrency ?? 16, itemSize: opts.itemSize ?? 128, ...(opts.rate ? { rate: opts.rate } : {}), run: runId, signal }, deps);
+    const seeded = await runSeed({ ...pickTarget(opts), table, items: spec.items, concurrency: opts.concurrency ?? DEFAULTS.seed.concurrency, itemSize: opts.itemSize ?? DEFAULTS.seed.itemSizeBytes, ...(opts.rate ? { rate: opts.rate } : {}), run: runId }, deps);
     if (seeded.aborted || signal.aborted) throw new InterruptedError();
     const counted = await runCount(
-      { ...pickTarget(opts), run: runId, wait: true, idle: opts.idle ?? 30, timeout: opts.cellTimeout ?? 900, pollMs: 500, ...(opts.pattern ? { pattern: opts.pattern } : {}) },
+      { ...pickTarget(opts), run: runId, wait: true, idle: opts.idle ?? DEFAULTS.count.idleS, timeout: DEFAULTS.run.cellTimeoutS, pollMs: DEFAULTS.run.countPollMs, ...(opts.pattern ? { pattern: opts.pattern } : {}) },
       deps,
-      signal,
     );
     return { ...counted.cell, wallMs: deps.now() - started };
   } catch (err) {
+    // The step that failed ends its phase here; the teardown below opens its own.
+    deps.io.phaseEnd(undefined, false);
     if (signal.aborted) throw new InterruptedError('interrupted: the run was stopped and its resources cleaned up');
     throw err;
   } finally {
     if (!opts.keep || signal.aborted) {
       const mine = deps.state.resourcesFor(key).filter((r) => r.runId === runId);
       if (mine.length > 0) {
-        const sp = deps.reporter.spinner(`Tearing down ${mine.length} resources of run ${runId}`);
+        const phase = `Tearing down ${mine.length} resources of run ${runId}`;
+        deps.io.phase(phase);
         const clients = deps.clients(resolveTarget(opts, deps.env));
         try {
-          const res = await teardownResources(mine, clients, deps, key);
+          const res = await teardownResources(mine, clients, deps.state, key, { onProgress: (done, all) => deps.io.progress({ phase, done, total: all, unit: 'resources' }) });
           deps.state.removeAttachment(key, table);
-          if (res.failed.length > 0) sp.fail(`Teardown of run ${runId} left ${res.failed.length} resources: run \`ddbs-test teardown\``);
-          else sp.succeed(`Tore down run ${runId} (${res.deleted.length} deleted)`);
+          if (res.failed.length > 0) deps.io.phaseEnd(`Teardown of run ${runId} left ${res.failed.length} resources: run \`ddbs-test teardown\``, false);
+          else deps.io.phaseEnd(`Tore down run ${runId} (${res.deleted.length} deleted)`);
         } catch (err) {
           // Keep the error that ended the cell; the leftovers stay in the state file for teardown.
-          sp.fail(`Teardown of run ${runId} failed (${(err as Error).message}): run \`ddbs-test teardown\` later`);
+          deps.io.phaseEnd(`Teardown of run ${runId} failed (${(err as Error).message}): run \`ddbs-test teardown\` later`, false);
         } finally {
           clients.destroy();
         }
@@ -131,21 +132,21 @@ export async function askMatrix(prompt: Prompter, items: number[] | undefined, b
     }
   };
   let i = items;
-  while (!i) i = parse(await prompt.ask('Item counts (--items, comma-separated)', '1000,10000'), '--items', 10_000_000);
+  while (!i) i = parse(await prompt.ask('Item counts (--items, comma-separated)', DEFAULTS.run.items.join(',')), '--items', 10_000_000);
   let b = batch;
-  while (!b) b = parse(await prompt.ask('Batch sizes (--batch, comma-separated, 1-10000)', '1,10'), '--batch', 10_000);
+  while (!b) b = parse(await prompt.ask('Batch sizes (--batch, comma-separated, 1-10000)', DEFAULTS.run.batch.join(',')), '--batch', 10_000);
   return { items: i, batch: b };
 }
 
-export async function runMatrix(opts: RunOptions, deps: CommandDeps, signal: AbortSignal = new AbortController().signal): Promise<ResultDocument> {
+export async function runMatrix(opts: RunOptions, deps: CommandDeps): Promise<ResultDocument> {
   if (opts.out) checkOutFile(opts.out);
   const target = resolveTarget(opts, deps.env);
   let items = opts.items;
   let batch = opts.batch;
   if ((!items || !batch) && deps.canPrompt && !opts.json) ({ items, batch } = await askMatrix(deps.prompt, items, batch));
   const cells = expandMatrix({
-    items: items ?? [1000, 10000],
-    batch: batch ?? [1, 10],
+    items: items ?? [...DEFAULTS.run.items],
+    batch: batch ?? [...DEFAULTS.run.batch],
     ...(opts.parallelizationFactor ? { parallelizationFactor: opts.parallelizationFactor } : {}),
     ...(opts.batchWindow ? { batchWindow: opts.batchWindow } : {}),
     ...(opts.workMs ? { workMs: opts.workMs } : {}),
@@ -158,8 +159,8 @@ export async function runMatrix(opts: RunOptions, deps: CommandDeps, signal: Abo
   if (target.kind === 'aws') await confirmAwsPlan(cells, target, opts, deps);
   const results: Cell[] = [];
   for (const [i, spec] of cells.entries()) {
-    if (signal.aborted) throw new InterruptedError();
-    results.push(await runCell(spec, i, cells.length, opts, deps, signal));
+    if (deps.signal.aborted) throw new InterruptedError();
+    results.push(await runCell(spec, i, cells.length, opts, deps));
   }
   return buildDocument(VERSION, { kind: target.kind, region: target.region, ...(target.endpoint ? { endpoint: target.endpoint } : {}) }, results);
 }
@@ -181,11 +182,11 @@ export function writeOut(file: string, doc: ResultDocument): void {
   fs.writeFileSync(file, body);
 }
 
-export function runCommand(deps: (opts: GlobalOptions) => CommandDeps, signal?: AbortSignal): Command {
+export function runCommand(deps: (opts: GlobalOptions) => CommandDeps): Command {
   const cmd = new Command('run')
     .description('the matrix: per cell create-table, attach-consumer, seed, count --wait, teardown; then a table and a verdict')
-    .option('--items <list>', 'item counts, e.g. 1000,10000 (default 1000,10000)', intList(1, 10_000_000))
-    .option('--batch <list>', 'batch sizes, e.g. 1,10 (1-10000; default 1,10)', intList(1, 10000))
+    .option('--items <list>', `item counts, e.g. 1000,10000 (default ${DEFAULTS.run.items.join(',')})`, intList(1, 10_000_000))
+    .option('--batch <list>', `batch sizes, e.g. 1,10 (1-10000; default ${DEFAULTS.run.batch.join(',')})`, intList(1, 10000))
     .option('--parallelization-factor <list>', 'e.g. 1,4 (1-10)', intList(1, 10))
     .option('--batch-window <list>', 'MaximumBatchingWindowInSeconds, e.g. 0,1 (0-300)', intList(0, 300))
     .option('--work-ms <list>', 'simulated work per invocation in ms (0-900000)', intList(0, 900000))
@@ -197,10 +198,10 @@ export function runCommand(deps: (opts: GlobalOptions) => CommandDeps, signal?: 
     .option('--handler <module.function>', 'your handler, e.g. index.handler')
     .addOption(new Option('--runtime <runtime>', 'runtime for --code (default nodejs22.x; python3.12 for .py code)').choices(['nodejs22.x', 'nodejs20.x', 'python3.12', 'python3.13']))
     .option('--pattern <text>', "also count your handler's log lines containing TEXT")
-    .option('--concurrency <n>', 'seed requests in flight (1-256)', intInRange(1, 256), 16)
-    .option('--item-size <bytes>', 'approximate item size (64-399000 bytes)', intInRange(64, 399_000), 128)
+    .option('--concurrency <n>', 'seed requests in flight (1-256)', intInRange(1, 256), DEFAULTS.seed.concurrency)
+    .option('--item-size <bytes>', 'approximate item size (64-399000 bytes)', intInRange(64, 399_000), DEFAULTS.seed.itemSizeBytes)
     .option('--rate <n>', 'seed at most this many items per second (1-1000000)', intInRange(1, 1_000_000))
-    .option('--idle <s>', 'stop waiting for deliveries after this many quiet seconds (1-3600)', intInRange(1, 3600), 30)
+    .option('--idle <s>', 'stop waiting for deliveries after this many quiet seconds (1-3600)', intInRange(1, 3600), DEFAULTS.count.idleS)
     .option('--out <file>', 'also write the results to FILE (.json, .csv or .md)')
     .option('--keep', "keep each cell's resources (no teardown)")
     .addHelpText('after', '\nExamples:\n  $ ddbs-test run --items 1000,10000 --batch 1,10\n  $ ddbs-test run --items 10000 --batch 100 --parallelization-factor 1,4 --json\n  $ ddbs-test run --items 1000 --batch 10 --fail-rate 0.2 --max-retries 2 --out results.md');
@@ -208,14 +209,14 @@ export function runCommand(deps: (opts: GlobalOptions) => CommandDeps, signal?: 
   addCommonOptions(cmd, { yes: true });
   cmd.action(async (opts: RunOptions) => {
     const d = deps(opts);
-    const doc = await runMatrix(opts, d, signal);
-    d.reporter.result(formatResultTable(doc), doc);
+    const doc = await runMatrix(opts, d);
+    d.io.result(formatResultTable(doc), doc);
     if (opts.out) {
       try {
         writeOut(opts.out, doc);
-        d.reporter.info(`Results written to ${opts.out}`);
+        d.io.info(`Results written to ${opts.out}`);
       } catch (err) {
-        d.reporter.warn(`could not write --out ${opts.out}: ${(err as Error).message}`);
+        d.io.warn(`could not write --out ${opts.out}: ${(err as Error).message}`);
       }
     }
     checkThresholds(doc.cells, opts);

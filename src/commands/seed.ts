@@ -8,6 +8,7 @@ import { seedItems, type SeedProgress, type SeedResult } from '../aws/seeder.ts'
 import { resolveTarget, targetKey } from '../aws/target.ts';
 import { isValidRunId } from '../core/identity.ts';
 import { writeFileAtomic } from '../core/state.ts';
+import { DEFAULTS } from '../core/defaults.ts';
 import { InterruptedError, UsageError } from '../errors.ts';
 import { newRunId } from '../core/run-id.ts';
 import { formatWrites } from '../core/writes.ts';
@@ -20,8 +21,6 @@ export interface SeedOptions extends GlobalOptions {
   itemSize: number;
   /** Reuse this run id (default: a new one). */
   run?: string;
-  /** Not a flag: Ctrl-C in the CLI; stops sending, keeps what was written. */
-  signal?: AbortSignal;
 }
 
 export interface SeedCommandResult {
@@ -35,11 +34,6 @@ export interface SeedCommandResult {
   firstWriteAt: number | null;
   lastAckAt: number | null;
   aborted: boolean;
-}
-
-function progressLine(p: SeedProgress): string {
-  const eta = p.etaSec === null ? '' : `, ETA ${p.etaSec < 1 ? '<1' : Math.round(p.etaSec)} s`;
-  return `Seeding ${p.written.toLocaleString('en-US')}/${p.total.toLocaleString('en-US')} items (${Math.round(p.itemsPerSec).toLocaleString('en-US')} items/s${eta}${p.retries ? `, ${p.retries} retries` : ''})`;
 }
 
 export async function runSeed(opts: SeedOptions, deps: CommandDeps): Promise<SeedCommandResult> {
@@ -58,38 +52,26 @@ export async function runSeed(opts: SeedOptions, deps: CommandDeps): Promise<See
     }
     const runId = opts.run ?? newRunId(deps.now());
     const startedAt = new Date(deps.now()).toISOString();
-    const spinner = deps.reporter.spinner(`Seeding ${opts.items.toLocaleString('en-US')} items into ${opts.table} (run ${runId})`);
-    // Without a TTY the spinner cannot redraw: a plain line every few seconds instead.
-    let lastLine = deps.now();
-    const onProgress = (p: SeedProgress): void => {
-      const line = progressLine(p);
-      if (deps.reporter.interactive) spinner.update(line);
-      else if (deps.now() - lastLine >= 5_000 && p.written < p.total) {
-        lastLine = deps.now();
-        deps.reporter.info(line);
-      }
-    };
-    let seeded: SeedResult;
-    try {
-      seeded = await seedItems(clients.dynamodb, {
-        table: opts.table,
-        runId,
-        items: opts.items,
-        key: table.key,
-        concurrency: opts.concurrency,
-        itemSize: opts.itemSize,
-        onProgress,
-        ...(opts.rate !== undefined ? { rate: opts.rate } : {}),
-        ...(opts.signal ? { signal: opts.signal } : {}),
+    deps.io.phase(`Seeding ${opts.items.toLocaleString('en-US')} items into ${opts.table} (run ${runId})`);
+    const onProgress = (p: SeedProgress): void =>
+      deps.io.progress({
+        phase: `Seeding ${opts.table}`, done: p.written, total: p.total, unit: 'items', rate: p.itemsPerSec,
+        ...(p.etaSec !== null ? { etaSec: p.etaSec } : {}), ...(p.retries ? { detail: `${p.retries} retries` } : {}),
       });
-    } catch (err) {
-      spinner.fail(`Seeding ${opts.table} failed`);
-      throw err;
-    }
+    // Ctrl-C stops sending; requests in flight finish and what was written is recorded.
+    const seeded: SeedResult = await seedItems(clients.dynamodb, {
+      table: opts.table,
+      runId,
+      items: opts.items,
+      key: table.key,
+      concurrency: opts.concurrency,
+      itemSize: opts.itemSize,
+      onProgress,
+      signal: deps.signal,
+      ...(opts.rate !== undefined ? { rate: opts.rate } : {}),
+    });
     const itemsPerSec = seeded.durationMs > 0 ? Math.round((seeded.written / seeded.durationMs) * 1000) : seeded.written;
-    const done = `${seeded.aborted ? 'Interrupted: wrote' : 'Wrote'} ${seeded.written.toLocaleString('en-US')} items in ${(seeded.durationMs / 1000).toFixed(1)} s`;
-    if (seeded.aborted) spinner.fail(done);
-    else spinner.succeed(done);
+    deps.io.phaseEnd(`${seeded.aborted ? 'Interrupted: wrote' : 'Wrote'} ${seeded.written.toLocaleString('en-US')} items in ${(seeded.durationMs / 1000).toFixed(1)} s`, !seeded.aborted);
 
     const writesFile = deps.state.writesFile(runId);
     writeFileAtomic(writesFile, formatWrites(runId, opts.table, seeded.writes));
@@ -128,28 +110,26 @@ export function humanSeedLine(r: SeedCommandResult): string {
   return `Seeded ${r.written.toLocaleString('en-US')} items into ${r.table} in ${(r.durationMs / 1000).toFixed(1)} s (${r.itemsPerSec.toLocaleString('en-US')} items/s, ${r.retries} retries), run ${r.runId}`;
 }
 
-export function seedCommand(deps: (opts: GlobalOptions) => CommandDeps, signal?: AbortSignal): Command {
+export function seedCommand(deps: (opts: GlobalOptions) => CommandDeps): Command {
   const cmd = new Command('seed')
     .description('write items to the table with BatchWriteItem (25 per request) and record the run')
     .requiredOption('--table <name>', 'table to write to', tableName)
-    .option('--items <n>', 'number of items (1-10000000)', intInRange(1, 10_000_000), 1000)
-    .option('--concurrency <n>', 'requests in flight (1-256)', intInRange(1, 256), 16)
+    .option('--items <n>', 'number of items (1-10000000)', intInRange(1, 10_000_000), DEFAULTS.seed.items)
+    .option('--concurrency <n>', 'requests in flight (1-256)', intInRange(1, 256), DEFAULTS.seed.concurrency)
     .option('--rate <n>', 'items per second (1-1000000)', intInRange(1, 1_000_000))
-    .option('--item-size <bytes>', 'approximate item size (64-399000 bytes)', intInRange(64, 399_000), 128)
+    .option('--item-size <bytes>', 'approximate item size (64-399000 bytes)', intInRange(64, 399_000), DEFAULTS.seed.itemSizeBytes)
     .option('--run <runId>', 'reuse this run id (4-20 characters of 0-9 a-z; default: a new one)')
     .addHelpText('after', '\nExamples:\n  $ ddbs-test seed --table t1 --items 10000\n  $ ddbs-test seed --table t1 --items 100000 --rate 2000');
   addCommonOptions(cmd);
   cmd.action(async (opts: SeedOptions) => {
     const d = deps(opts);
-    // First Ctrl-C (bin/ turns it into `signal`): stop sending, let requests in flight finish,
-    // record what was written. A second Ctrl-C ends the process at once.
-    const r = await runSeed({ ...opts, ...(signal ? { signal } : {}) }, d);
+    const r = await runSeed(opts, d);
     if (r.aborted) {
       throw new InterruptedError(`seed interrupted: ${r.written} of ${opts.items} items written to ${r.table}; run ${r.runId} was recorded with ${r.written} items`, {
         hint: `\`ddbs-test count --run ${r.runId}\` reconciles what was written`,
       });
     }
-    d.reporter.result(humanSeedLine(r), r);
+    d.io.result(humanSeedLine(r), r);
   });
   return cmd;
 }

@@ -2,65 +2,18 @@
 // ownership tag. Idempotent: what is already gone is dropped from the state file.
 import { Command } from 'commander';
 import { addCommonOptions, type CommandDeps, type GlobalOptions } from './context.ts';
-import { RESOURCE_OPS, TEARDOWN_ORDER } from '../aws/resources.ts';
 import { resolveTarget, targetKey, type Target } from '../aws/target.ts';
 import { translateAwsError } from '../aws/errors.ts';
 import type { Clients } from '../aws/clients.ts';
-import type { ResourceKind, ResourceRecord } from '../core/state.ts';
-import { AwsError, StateError, UsageError } from '../errors.ts';
+import type { ResourceRecord } from '../core/state.ts';
+import { AwsError, UsageError } from '../errors.ts';
 import { findTaggedResources, parseAge } from '../aws/sweep.ts';
+import { teardownResources, type TeardownResult } from '../aws/teardown.ts';
 
 export interface TeardownOptions extends GlobalOptions {
   sweep?: boolean;
   olderThan?: string;
   run?: string;
-}
-
-export interface TeardownEntry {
-  kind: ResourceKind;
-  id: string;
-  reason?: string;
-}
-
-export interface TeardownResult {
-  target: string;
-  deleted: TeardownEntry[];
-  skipped: TeardownEntry[];
-  failed: TeardownEntry[];
-  cancelled?: boolean;
-  /** Set when resources were deleted but the state file could not record it. */
-  stateWarning?: string;
-}
-
-/** Deletes the given resources (in dependency order), updating the state as it goes. */
-export async function teardownResources(resources: ResourceRecord[], clients: Clients, deps: Pick<CommandDeps, 'state'>, key: string): Promise<TeardownResult> {
-  const result: TeardownResult = { target: key, deleted: [], skipped: [], failed: [] };
-  const ordered = [...resources].sort((a, b) => TEARDOWN_ORDER.indexOf(a.kind) - TEARDOWN_ORDER.indexOf(b.kind));
-  for (const r of ordered) {
-    const ops = RESOURCE_OPS[r.kind];
-    try {
-      const ownership = await ops.ownership(clients, r.id);
-      if (ownership === 'missing') {
-        result.skipped.push({ kind: r.kind, id: r.id, reason: 'already gone' });
-      } else if (ownership === 'foreign') {
-        result.skipped.push({ kind: r.kind, id: r.id, reason: 'not tagged as created by ddbs-test; left alone' });
-      } else {
-        await ops.remove(clients, r.id);
-        result.deleted.push({ kind: r.kind, id: r.id });
-      }
-      try {
-        deps.state.removeResource(r.kind, r.id, r.target);
-        if (r.kind === 'function' && ownership !== 'foreign') deps.state.removeAttachmentsOfFunction(r.target, r.id);
-      } catch (err) {
-        // The delete happened; only the bookkeeping failed (a sweep with an unreadable state file).
-        if (!(err instanceof StateError)) throw err;
-        result.stateWarning ??= `${err.message}; the state file was not updated`;
-      }
-    } catch (err) {
-      result.failed.push({ kind: r.kind, id: r.id, reason: translateAwsError(err, `deleting ${r.kind} ${r.id}`).message });
-    }
-  }
-  return result;
 }
 
 export async function runTeardown(opts: TeardownOptions, deps: CommandDeps): Promise<TeardownResult> {
@@ -80,10 +33,19 @@ export async function runTeardown(opts: TeardownOptions, deps: CommandDeps): Pro
   await deps.ensureStack(target);
   const clients = deps.clients(target);
   try {
-    return await teardownResources(resources, clients, deps, key);
+    return await deleteWithProgress(resources, clients, deps, key);
   } finally {
     clients.destroy();
   }
+}
+
+/** Deletes, reporting each resource dealt with as progress of one phase. */
+async function deleteWithProgress(resources: ResourceRecord[], clients: Clients, deps: CommandDeps, key: string): Promise<TeardownResult> {
+  const phase = `Tearing down ${resources.length} resource(s)`;
+  deps.io.phase(phase);
+  const result = await teardownResources(resources, clients, deps.state, key, { onProgress: (done, total) => deps.io.progress({ phase, done, total, unit: 'resources' }) });
+  deps.io.phaseEnd(`${result.deleted.length} deleted, ${result.skipped.length} skipped, ${result.failed.length} failed`, result.failed.length === 0);
+  return result;
 }
 
 /** Finds tagged leftovers without the state file, asks, and deletes them. */
@@ -91,22 +53,18 @@ async function sweep(opts: TeardownOptions, deps: CommandDeps, target: Target, k
   await deps.ensureStack(target);
   const clients = deps.clients(target);
   try {
-    const spinner = deps.reporter.spinner('Looking for resources tagged ddbs-test:owner=ddbs-test');
-    let found;
-    try {
-      found = await findTaggedResources(clients, olderThanMs, deps.now());
-      spinner.succeed(`Found ${found.length} tagged resource(s)${olderThanMs !== undefined ? ` older than ${opts.olderThan}` : ''}`);
-    } catch (err) {
-      spinner.fail();
+    deps.io.phase('Looking for resources tagged ddbs-test:owner=ddbs-test');
+    const found = await findTaggedResources(clients, olderThanMs, deps.now()).catch((err: unknown) => {
       throw translateAwsError(err, 'listing resources for the sweep');
-    }
+    });
+    deps.io.phaseEnd(`Found ${found.length} tagged resource(s)${olderThanMs !== undefined ? ` older than ${opts.olderThan}` : ''}`);
     if (found.length === 0) return { target: key, deleted: [], skipped: [], failed: [] };
     if (!opts.yes && deps.canPrompt) {
       const ok = await deps.prompt.confirm(`Delete these ${found.length} resources?\n${found.map((r) => `  ${r.kind} ${r.id}${r.createdAt ? ` (created ${r.createdAt})` : ''}`).join('\n')}\n`);
       if (!ok) return { target: key, deleted: [], skipped: [], failed: [], cancelled: true };
     }
     const records = found.map((r) => ({ kind: r.kind, id: r.id, target: key, createdAt: r.createdAt ?? '', ...(r.runId ? { runId: r.runId } : {}) }));
-    return await teardownResources(records, clients, deps, key);
+    return await deleteWithProgress(records, clients, deps, key);
   } finally {
     clients.destroy();
   }
@@ -134,7 +92,7 @@ export function teardownCommand(deps: (opts: GlobalOptions) => CommandDeps): Com
   cmd.action(async (opts: TeardownOptions) => {
     const d = deps(opts);
     const result = await runTeardown(opts, d);
-    d.reporter.result(describeTeardown(result), result);
+    d.io.result(describeTeardown(result), result);
     if (result.failed.length > 0) throw new AwsError(`${result.failed.length} resource(s) could not be deleted`, { hint: 'fix the cause above and run `ddbs-test teardown` again' });
   });
   return cmd;

@@ -7,7 +7,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LocalStackError } from '../errors.ts';
-import { pause } from '../core/sleep.ts';
+import { pause } from '../core/timing.ts';
 import { stackInfoFile, stackLogFile, type StackInfo } from './daemon.ts';
 
 const DAEMON = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/local-stack-daemon.js');

@@ -1,96 +1,97 @@
-// The only code that writes to the terminal. Results go to stdout (one JSON document with --json),
-// everything else (progress, spinners, warnings, errors) to stderr. Plain lines without a TTY,
-// with NO_COLOR or on CI.
+// The only code that writes to the terminal: the IoHost the run functions talk to. Results go to
+// stdout (one JSON document with --json), everything else (phases, progress, warnings, errors) to
+// stderr. In a terminal a phase is a spinner; without one (a pipe, a CI log, NO_COLOR, TERM=dumb)
+// it is a start line, a progress line at a steady pace and an end line, so a log shows a long
+// phase moving without a line per event. With --json there is no spinner and no progress line.
 import ora, { type Ora } from 'ora';
 import type { Writable } from 'node:stream';
 import { DdbsError } from '../errors.ts';
-
-export interface Spinner {
-  update(text: string): void;
-  succeed(text?: string): void;
-  fail(text?: string): void;
-  stop(): void;
-}
-
-export interface Reporter {
-  readonly json: boolean;
-  readonly interactive: boolean;
-  /** A progress or status line on stderr. */
-  info(message: string): void;
-  warn(message: string): void;
-  /** A spinner on stderr in a TTY; plain start/end lines otherwise. */
-  spinner(text: string): Spinner;
-  /** The command's result: `human` text for people, `document` for --json. */
-  result(human: string, document: unknown): void;
-  error(err: unknown, debug?: boolean): void;
-}
+import type { IoHost, ProgressEvent } from '../core/io.ts';
 
 export interface ReporterOptions {
   json: boolean;
   stdout?: Writable & { isTTY?: boolean };
   stderr?: Writable & { isTTY?: boolean };
   env?: NodeJS.ProcessEnv;
+  /** Without a terminal: at most one progress line per this many ms (default 2000). */
+  progressIntervalMs?: number;
+  now?: () => number;
 }
 
-export function createReporter(opts: ReporterOptions): Reporter {
+/** "Seeding t1: 4,200/10,000 items (1,050 items/s, ETA 6 s, 3 retries)". */
+export function progressText(e: ProgressEvent): string {
+  const n = (v: number): string => Math.round(v).toLocaleString('en-US');
+  const extras = [
+    e.rate !== undefined ? `${n(e.rate)} ${e.unit}/s` : '',
+    e.etaSec !== undefined ? `ETA ${e.etaSec < 1 ? '<1' : n(e.etaSec)} s` : '',
+    e.detail ?? '',
+  ].filter(Boolean);
+  return `${e.phase}: ${n(e.done)}${e.total !== undefined ? `/${n(e.total)}` : ''} ${e.unit}${extras.length ? ` (${extras.join(', ')})` : ''}`;
+}
+
+export function createReporter(opts: ReporterOptions): IoHost {
   const stdout = opts.stdout ?? process.stdout;
   const stderr = opts.stderr ?? process.stderr;
   const env = opts.env ?? process.env;
-  const interactive = Boolean(stderr.isTTY) && !env.CI && !env.NO_COLOR && env.TERM !== 'dumb';
-  let active: Ora | undefined;
+  const now = opts.now ?? Date.now;
+  const interval = opts.progressIntervalMs ?? 2000;
+  const interactive = !opts.json && Boolean(stderr.isTTY) && !env.CI && !env.NO_COLOR && env.TERM !== 'dumb';
+  // The open phase: its spinner (terminal only) and the text its end line repeats by default.
+  let spinner: Ora | undefined;
+  let open: { text: string; lastLineAt: number } | undefined;
 
   const line = (text: string): void => {
-    if (active?.isSpinning) {
-      active.clear();
+    if (spinner?.isSpinning) {
+      spinner.clear();
       stderr.write(`${text}\n`);
-      active.render();
+      spinner.render();
     } else stderr.write(`${text}\n`);
+  };
+
+  const end = (summary: string | undefined, ok: boolean): void => {
+    const text = summary ?? open?.text;
+    if (spinner) {
+      if (ok) spinner.succeed(text);
+      else spinner.fail(text);
+    } else if (text !== undefined) stderr.write(`${ok ? '✓' : '✗'} ${text}\n`);
+    spinner = undefined;
+    open = undefined;
   };
 
   return {
     json: opts.json,
-    interactive,
+    phase(title) {
+      if (spinner) spinner.stopAndPersist();
+      spinner = undefined;
+      open = { text: title, lastLineAt: now() };
+      if (interactive) spinner = ora({ text: title, stream: stderr, discardStdin: false }).start();
+      else stderr.write(`${title}\n`);
+    },
+    progress(event) {
+      if (opts.json) return;
+      const text = progressText(event);
+      if (spinner) {
+        spinner.text = text;
+        if (open) open.text = text;
+        return;
+      }
+      // A steady pace: a log gets one line per interval however often the phase reports.
+      const t = now();
+      if (open && t - open.lastLineAt < interval) return;
+      if (open) open.lastLineAt = t;
+      stderr.write(`${text}\n`);
+    },
+    phaseEnd(summary, ok = true) {
+      end(summary, ok);
+    },
     info: (m) => line(m),
     warn: (m) => line(`warning: ${m}`),
-    spinner(text) {
-      if (!interactive) {
-        stderr.write(`${text}\n`);
-        let last = text;
-        return {
-          update: (t) => {
-            last = t;
-          },
-          succeed: (t) => stderr.write(`✓ ${t ?? last}\n`),
-          fail: (t) => stderr.write(`✗ ${t ?? last}\n`),
-          stop: () => {},
-        };
-      }
-      const s = ora({ text, stream: stderr, discardStdin: false }).start();
-      active = s;
-      return {
-        update: (t) => {
-          s.text = t;
-        },
-        succeed: (t) => {
-          s.succeed(t);
-          active = undefined;
-        },
-        fail: (t) => {
-          s.fail(t);
-          active = undefined;
-        },
-        stop: () => {
-          s.stop();
-          active = undefined;
-        },
-      };
-    },
     result(human, document) {
       if (opts.json) stdout.write(`${JSON.stringify(document, null, 2)}\n`);
       else if (human.length > 0) stdout.write(human.endsWith('\n') ? human : `${human}\n`);
     },
     error(err, debug = false) {
-      active?.stop();
+      if (open) end(undefined, false);
       if (err instanceof DdbsError) {
         stderr.write(`error: ${err.message}\n`);
         if (err.hint) stderr.write(`hint: ${err.hint}\n`);

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateFunctionCommand, GetEventSourceMappingCommand, LambdaClient, waitUntilFunctionActiveV2 } from '@aws-sdk/client-lambda';
-import type { LocalStack } from '../../src/local/server.ts';
+import type { LocalStack } from '../../src/local/index.ts';
 import { zipFiles } from '../fixtures/handlers/package.ts';
 import { RECORDED_ACCOUNT, assertShape, loadRecording, splitResponseMetadata } from '../helpers/shape.ts';
 import { sdkConfig, startTestStack } from '../helpers/stack.ts';

@@ -10,7 +10,7 @@ import {
   CreateEventSourceMappingCommand, CreateFunctionCommand, GetEventSourceMappingCommand, LambdaClient, waitUntilFunctionActiveV2,
   type CreateEventSourceMappingCommandInput,
 } from '@aws-sdk/client-lambda';
-import type { LocalStack } from '../../src/local/server.ts';
+import type { LocalStack } from '../../src/local/index.ts';
 import { zipFiles } from '../fixtures/handlers/package.ts';
 import { RECORDED_ACCOUNT, assertShape, loadRecording } from '../helpers/shape.ts';
 import { TEST_REGION, sdkConfig, startTestStack } from '../helpers/stack.ts';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { DynamoDBStreamsClient, DescribeStreamCommand } from '@aws-sdk/client-dynamodb-streams';
 import { DynamoDBClient, DescribeTableCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { createCliSandbox, type CliSandbox } from '../helpers/cli.ts';
-import { isAlive } from '../../src/local/supervisor.ts';
+import { isAlive } from '../../src/local/index.ts';
 
 describe('create-table, teardown and local stop through the real CLI', () => {
   let box: CliSandbox;

@@ -11,7 +11,7 @@ import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { createCliSandbox, type CliSandbox } from '../helpers/cli.ts';
 import { startCli } from '../helpers/running-cli.ts';
 import { TEST_CREDENTIALS, TEST_REGION } from '../helpers/stack.ts';
-import { isAlive } from '../../src/local/supervisor.ts';
+import { isAlive } from '../../src/local/index.ts';
 import { pollUntil } from '../../src/aws/wait.ts';
 
 

@@ -10,7 +10,7 @@ import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-
 import { IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
 import { createCliSandbox, type CliSandbox } from '../helpers/cli.ts';
 import { cliEnv, TEST_CREDENTIALS, TEST_REGION } from '../helpers/stack.ts';
-import type { LocalStack } from '../../src/local/server.ts';
+import type { LocalStack } from '../../src/local/index.ts';
 import { pollUntil } from '../../src/aws/wait.ts';
 
 const TABLE = 'user-orders';

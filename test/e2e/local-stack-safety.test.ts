@@ -9,8 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createCliSandbox, type CliSandbox } from '../helpers/cli.ts';
-import { freePort } from '../../src/local/dynamodb/jvm.ts';
-import { isAlive } from '../../src/local/supervisor.ts';
+import { freePort, isAlive } from '../../src/local/index.ts';
 
 const ACCESS_KEY = 'AKIAFAKEFAKEFAKE';
 const SECRET_KEY = 'supersecretvalue';

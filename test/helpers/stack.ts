@@ -1,5 +1,5 @@
 // Starts a real local stack (real DynamoDB Local JVM) on a free port for one test file.
-import { createLocalStack, type LocalStack, type LocalStackOptions } from '../../src/local/server.ts';
+import { createLocalStack, type LocalStack, type LocalStackOptions } from '../../src/local/index.ts';
 
 export const TEST_REGION = 'us-east-1';
 export const TEST_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };

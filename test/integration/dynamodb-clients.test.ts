@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BatchWriteItemCommand, CreateTableCommand, DynamoDBClient, ListTablesCommand, ScanCommand, TagResourceCommand, ListTagsOfResourceCommand } from '@aws-sdk/client-dynamodb';
 import { cliEnv, sdkConfig, startTestStack } from '../helpers/stack.ts';
-import type { LocalStack } from '../../src/local/server.ts';
+import type { LocalStack } from '../../src/local/index.ts';
 
 const run = promisify(execFile);
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures');

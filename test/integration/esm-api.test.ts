@@ -11,7 +11,7 @@ import {
   LambdaClient, ListEventSourceMappingsCommand, ListTagsCommand, TagResourceCommand, UntagResourceCommand, UpdateEventSourceMappingCommand,
   waitUntilFunctionActiveV2, type CreateEventSourceMappingCommandInput,
 } from '@aws-sdk/client-lambda';
-import type { LocalStack } from '../../src/local/server.ts';
+import type { LocalStack } from '../../src/local/index.ts';
 import { zipFiles } from '../fixtures/handlers/package.ts';
 import { cliEnv, sdkConfig, startTestStack } from '../helpers/stack.ts';
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { CreateRoleCommand, DeleteRoleCommand, DeleteRolePolicyCommand, DetachRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
 import { cliEnv, sdkConfig, startTestStack } from '../helpers/stack.ts';
-import type { LocalStack } from '../../src/local/server.ts';
+import type { LocalStack } from '../../src/local/index.ts';
 
 const TRUST = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] };
 const POLICY = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'dynamodb:GetRecords', Resource: 'arn:aws:dynamodb:us-east-1:000000000000:table/t/stream/*' }] };

@@ -8,7 +8,7 @@ import {
   type InvokeCommandOutput,
 } from '@aws-sdk/client-lambda';
 import { sdkConfig, startTestStack } from '../helpers/stack.ts';
-import type { LocalStack } from '../../src/local/server.ts';
+import type { LocalStack } from '../../src/local/index.ts';
 import { zipFiles, zipFixture } from '../fixtures/handlers/package.ts';
 
 const ROLE = 'arn:aws:iam::000000000000:role/lambda-role';

@@ -26,7 +26,7 @@ import {
   type GetQueryResultsCommandOutput,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { sdkConfig, startTestStack, TEST_REGION } from '../helpers/stack.ts';
-import type { LocalStack } from '../../src/local/server.ts';
+import type { LocalStack } from '../../src/local/index.ts';
 
 const GROUP = '/aws/lambda/sdk-test';
 const ARN = `arn:aws:logs:${TEST_REGION}:000000000000:log-group:${GROUP}`;

@@ -6,7 +6,7 @@ import { sdkConfig, startTestStack } from '../helpers/stack.ts';
 import { createStreamTable } from '../../src/aws/table.ts';
 import { seedItems } from '../../src/aws/seeder.ts';
 import { identityOfItem, type WireKeys } from '../../src/core/identity.ts';
-import type { LocalStack } from '../../src/local/server.ts';
+import type { LocalStack } from '../../src/local/index.ts';
 
 /** Every record on every shard of the stream, read from TRIM_HORIZON until the shards run dry. */
 async function readStream(streams: DynamoDBStreamsClient, streamArn: string): Promise<_Record[]> {

@@ -26,7 +26,7 @@ import { estimateCost, PRICES } from '../../src/core/cost.ts';
 import type { CellSpec } from '../../src/core/matrix.ts';
 import { confirmAwsPlan, describePlan } from '../../src/commands/aws-plan.ts';
 import { runMatrix } from '../../src/commands/run.ts';
-import { teardownResources } from '../../src/commands/teardown.ts';
+import { teardownResources } from '../../src/aws/teardown.ts';
 import type { CommandDeps } from '../../src/commands/context.ts';
 import { StateStore, type ResourceRecord } from '../../src/core/state.ts';
 import { createReporter } from '../../src/output/reporter.ts';
@@ -303,7 +303,8 @@ function planDeps(canPrompt: boolean, answer = false) {
   let stackChecks = 0;
   const deps: CommandDeps = {
     env: {},
-    reporter: createReporter({ json: false, stdout: new PassThrough(), stderr, env: { CI: 'true' } }),
+    io: createReporter({ json: false, stdout: new PassThrough(), stderr, env: { CI: 'true' } }),
+    signal: new AbortController().signal,
     state: new StateStore(home),
     home,
     clients: () => m.clients,
@@ -393,7 +394,7 @@ describe('teardownResources: only what carries the ownership tag', () => {
     mocks.iam.on(DeleteRolePolicyCommand).resolves({});
     mocks.iam.on(DeleteRoleCommand).resolves({});
 
-    const res = await teardownResources(records, clients, { state }, key);
+    const res = await teardownResources(records, clients, state, key);
 
     // Dependency order: mapping, functions, role.
     assert.deepEqual(res.deleted, [{ kind: 'function', id: 'our-fn' }, { kind: 'role', id: 'ddbs-test-abc123' }]);

@@ -47,8 +47,8 @@ describe('run asks for the matrix in a terminal', () => {
 describe('when questions may be asked', () => {
   const reporter = createReporter({ json: false, env: {} });
   it('only with a TTY on stdin and CI unset', () => {
-    assert.equal(createDeps(reporter, {}, true).canPrompt, true);
-    assert.equal(createDeps(reporter, { CI: 'true' }, true).canPrompt, false);
-    assert.equal(createDeps(reporter, {}, false).canPrompt, false);
+    assert.equal(createDeps({ io: reporter, env: {}, stdinIsTTY: true }).canPrompt, true);
+    assert.equal(createDeps({ io: reporter, env: { CI: 'true' }, stdinIsTTY: true }).canPrompt, false);
+    assert.equal(createDeps({ io: reporter, env: {}, stdinIsTTY: false }).canPrompt, false);
   });
 });

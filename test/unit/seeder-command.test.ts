@@ -10,7 +10,7 @@ import { runSeed, type SeedOptions } from '../../src/commands/seed.ts';
 import { formatWrites, readWritesFile } from '../../src/core/writes.ts';
 import { newRunId } from '../../src/core/run-id.ts';
 import type { CommandDeps } from '../../src/commands/context.ts';
-import type { Clients } from '../../src/aws/clients.ts';
+import { stubClients } from '../helpers/clients.ts';
 import { StateStore } from '../../src/core/state.ts';
 import { isValidRunId } from '../../src/core/identity.ts';
 import { createReporter } from '../../src/output/reporter.ts';
@@ -43,10 +43,11 @@ function setup(table: object | Error = TABLE) {
   let t = 1_750_000_000_000;
   const deps: CommandDeps = {
     env: { DDBS_TEST_LOCAL_PORT: '4999' },
-    reporter: createReporter({ json: true, stdout: new PassThrough(), stderr, env: {} }),
+    io: createReporter({ json: true, stdout: new PassThrough(), stderr, env: {} }),
+    signal: new AbortController().signal,
     state: new StateStore(home),
     home,
-    clients: () => ({ dynamodb: ddb, destroy: () => (destroyed = true) }) as unknown as Clients,
+    clients: () => stubClients({ dynamodb: ddb, destroy: () => void (destroyed = true) }),
     ensureStack: async () => {},
     prompt: { confirm: async () => false, ask: async (_q: string, d: string) => d },
     canPrompt: false,
@@ -103,7 +104,7 @@ describe('runSeed', () => {
     const s = setup();
     const abort = new AbortController();
     abort.abort();
-    const r = await runSeed({ ...s.opts, signal: abort.signal }, s.deps);
+    const r = await runSeed(s.opts, { ...s.deps, signal: abort.signal });
     assert.equal(r.aborted, true);
     assert.equal(r.written, 0);
     assert.equal(r.firstWriteAt, null);

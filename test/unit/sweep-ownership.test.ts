@@ -24,7 +24,7 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { Clients } from '../../src/aws/clients.ts';
 import { findTaggedResources, parseAge } from '../../src/aws/sweep.ts';
-import { teardownResources } from '../../src/commands/teardown.ts';
+import { teardownResources } from '../../src/aws/teardown.ts';
 import { StateStore, type ResourceKind } from '../../src/core/state.ts';
 
 const NOW = Date.parse('2026-06-01T12:00:00.000Z');
@@ -260,7 +260,7 @@ describe('teardownResources: never deletes a resource without the ownership tag'
       record('table', 'ddbs-test-gone'),
     ];
     for (const r of records) state.addResource(r);
-    const result = await teardownResources(records, clients, { state }, KEY);
+    const result = await teardownResources(records, clients, state, KEY);
 
     assert.deepEqual(result.failed, []);
     assert.deepEqual([...deletes].sort(), ['function ddbs-test-fn-new', 'log-group /aws/lambda/ddbs-test-fn-new', 'mapping uuid-new', 'role ddbs-test-fn-new', 'table ddbs-test-zzz-new']);
@@ -283,7 +283,7 @@ describe('teardownResources: never deletes a resource without the ownership tag'
     // Between the sweep's listing and the deletion, someone adopts the old table (drops our tag).
     delete w.tables['ddbs-test-aaa-old']?.['ddbs-test:owner'];
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ddbs-sweep-'));
-    const result = await teardownResources(found.map((r) => record(r.kind, r.id)), clients, { state: new StateStore(home) }, KEY);
+    const result = await teardownResources(found.map((r) => record(r.kind, r.id)), clients, new StateStore(home), KEY);
     assert.ok(!deletes.includes('table ddbs-test-aaa-old'), 'the adopted table is not deleted');
     assert.match(result.skipped.find((s) => s.id === 'ddbs-test-aaa-old')?.reason ?? '', /not tagged/);
     assert.deepEqual(deletes.sort(), ['function ddbs-test-fn-old', 'log-group /aws/lambda/ddbs-test-fn-old', 'mapping uuid-old', 'role ddbs-test-fn-old', 'table zz-renamed-by-user']);

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { LocalStackError } from '../../errors.ts';
-import { pause } from '../../core/sleep.ts';
+import { pause } from '../../core/timing.ts';
 
 const MIN_JAVA = 17;
 const INSTALL_HINT = `install Java ${MIN_JAVA} or newer (for example \`apt-get install openjdk-17-jre-headless\` or https://adoptium.net) and make sure \`java\` is on PATH, or set JAVA_HOME`;

@@ -1,0 +1,10 @@
+// The local stack's public face: what commands, tests and benchmarks use. Everything else under
+// src/local/ is the emulator's inside and may change shape without notice.
+
+/** The background stack of one DDBS_TEST_HOME: start it, ask whether it runs, stop it. */
+export { startStack, stopStack, stackStatus, probePort, isAlive, type StartResult, type StopResult, type HealthAnswer } from './supervisor.ts';
+export { stackLogFile, type StackInfo } from './daemon.ts';
+/** An in-process stack (tests and benchmarks): `createLocalStack({ port: 0 })` → `{ url, close() }`. */
+export { createLocalStack, type LocalStack, type LocalStackOptions } from './server.ts';
+/** What DynamoDB Local needs, and a raw DynamoDB Local for baselines. */
+export { checkJava, freePort, startDynamoDbLocal } from './dynamodb/jvm.ts';
