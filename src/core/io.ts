@@ -21,8 +21,11 @@ export interface ProgressEvent {
 export interface IoHost {
   /** --json: the result goes out as one document. */
   readonly json: boolean;
-  /** Starts a long phase (a line, or a spinner in a terminal); an open phase ends first. */
-  phase(title: string): void;
+  /**
+   * Starts a long phase (a line, or a spinner in a terminal); an open phase ends first. `label`
+   * names the phase on its progress lines (default: the title).
+   */
+  phase(title: string, label?: string): void;
   /** Where the open phase stands. */
   progress(event: ProgressEvent): void;
   /** Ends the open phase: "✓ summary", or "✗ summary" when it did not get everything done. */
@@ -35,11 +38,11 @@ export interface IoHost {
   error(err: unknown, debug?: boolean): void;
 }
 
-/** The same host, with every progress event labelled by `scope` (e.g. the run's "cell 2/4"). */
+/** The same host, with every progress line labelled by `scope` (e.g. the run's "cell 2/4"). */
 export function scopedIo(io: IoHost, scope: string): IoHost {
   return {
     json: io.json,
-    phase: (t) => io.phase(t),
+    phase: (t, label) => io.phase(t, `${scope} · ${label ?? t}`),
     progress: (e) => io.progress({ ...e, phase: `${scope} · ${e.phase}` }),
     phaseEnd: (s, ok) => io.phaseEnd(s, ok),
     info: (m) => io.info(m),

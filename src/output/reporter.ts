@@ -13,20 +13,30 @@ export interface ReporterOptions {
   stdout?: Writable & { isTTY?: boolean };
   stderr?: Writable & { isTTY?: boolean };
   env?: NodeJS.ProcessEnv;
-  /** Without a terminal: at most one progress line per this many ms (default 2000). */
+  /** Without a terminal: one progress line per this many ms while a phase is open (default 2000). */
   progressIntervalMs?: number;
   now?: () => number;
 }
 
-/** "Seeding t1: 4,200/10,000 items (1,050 items/s, ETA 6 s, 3 retries)". */
+/** "Seeding t1: 4,200/10,000 items (1,050/s, ETA 6 s, 3 retries)". */
 export function progressText(e: ProgressEvent): string {
   const n = (v: number): string => Math.round(v).toLocaleString('en-US');
   const extras = [
-    e.rate !== undefined ? `${n(e.rate)} ${e.unit}/s` : '',
+    e.rate !== undefined ? `${n(e.rate)}/s` : '',
     e.etaSec !== undefined ? `ETA ${e.etaSec < 1 ? '<1' : n(e.etaSec)} s` : '',
     e.detail ?? '',
   ].filter(Boolean);
   return `${e.phase}: ${n(e.done)}${e.total !== undefined ? `/${n(e.total)}` : ''} ${e.unit}${extras.length ? ` (${extras.join(', ')})` : ''}`;
+}
+
+interface OpenPhase {
+  /** How progress lines name the phase before it reports any progress. */
+  label: string;
+  startedAt: number;
+  latest?: ProgressEvent;
+  /** The end line's default text: the title, or the spinner's latest text. */
+  text: string;
+  timer?: NodeJS.Timeout;
 }
 
 export function createReporter(opts: ReporterOptions): IoHost {
@@ -36,9 +46,8 @@ export function createReporter(opts: ReporterOptions): IoHost {
   const now = opts.now ?? Date.now;
   const interval = opts.progressIntervalMs ?? 2000;
   const interactive = !opts.json && Boolean(stderr.isTTY) && !env.CI && !env.NO_COLOR && env.TERM !== 'dumb';
-  // The open phase: its spinner (terminal only) and the text its end line repeats by default.
   let spinner: Ora | undefined;
-  let open: { text: string; lastLineAt: number } | undefined;
+  let open: OpenPhase | undefined;
 
   const line = (text: string): void => {
     if (spinner?.isSpinning) {
@@ -48,43 +57,54 @@ export function createReporter(opts: ReporterOptions): IoHost {
     } else stderr.write(`${text}\n`);
   };
 
+  // Without a terminal, an open phase prints where it stands every `interval`, whether or not it
+  // reported anything new: a log shows a long phase alive at a steady pace, one line at a time.
+  // The timer is re-armed after each line (never setInterval) and unref'd: it never keeps the
+  // process up.
+  const heartbeat = (phase: OpenPhase): void => {
+    clearTimeout(phase.timer);
+    phase.timer = setTimeout(() => {
+      const secs = Math.round((now() - phase.startedAt) / 1000);
+      stderr.write(`${phase.latest ? progressText(phase.latest) : `${phase.label}: working`} [${secs} s]\n`);
+      heartbeat(phase);
+    }, interval);
+    phase.timer.unref();
+  };
+
+  const close = (): void => {
+    clearTimeout(open?.timer);
+    open = undefined;
+    spinner = undefined;
+  };
+
   const end = (summary: string | undefined, ok: boolean): void => {
     const text = summary ?? open?.text;
     if (spinner) {
       if (ok) spinner.succeed(text);
       else spinner.fail(text);
     } else if (text !== undefined) stderr.write(`${ok ? '✓' : '✗'} ${text}\n`);
-    spinner = undefined;
-    open = undefined;
+    close();
   };
 
   return {
     json: opts.json,
-    phase(title) {
-      if (spinner) spinner.stopAndPersist();
-      spinner = undefined;
-      open = { text: title, lastLineAt: now() };
+    phase(title, label = title) {
+      spinner?.stopAndPersist();
+      close();
+      open = { label, text: title, startedAt: now() };
       if (interactive) spinner = ora({ text: title, stream: stderr, discardStdin: false }).start();
       else stderr.write(`${title}\n`);
+      if (!interactive && !opts.json) heartbeat(open);
     },
     progress(event) {
-      if (opts.json) return;
-      const text = progressText(event);
-      if (spinner) {
-        spinner.text = text;
-        if (open) open.text = text;
-        return;
-      }
-      // A steady pace: a log gets one line per interval however often the phase reports.
-      const t = now();
-      if (open && t - open.lastLineAt < interval) return;
-      if (open) open.lastLineAt = t;
-      stderr.write(`${text}\n`);
+      if (opts.json || !open) return;
+      open.latest = event;
+      if (spinner) spinner.text = open.text = progressText(event);
     },
     phaseEnd(summary, ok = true) {
       end(summary, ok);
     },
-    info: (m) => line(m),
+  info: (m) => line(m),
     warn: (m) => line(`warning: ${m}`),
     result(human, document) {
       if (opts.json) stdout.write(`${JSON.stringify(document, null, 2)}\n`);

@@ -1,0 +1,49 @@
+// Progress in a log: with stdout and stderr piped (no terminal), `count --wait` and each `run` cell
+// print progress lines on stderr at a steady pace while they work, and stdout carries only the
+// result.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createCliSandbox, type CliSandbox } from '../helpers/cli.ts';
+import { startCli } from '../helpers/running-cli.ts';
+
+/** Progress lines: "<label>: <where it stands> [<seconds> s]". */
+const progressLines = (stderr: string, label: RegExp): string[] => stderr.split('\n').filter((l) => label.test(l) && / \[\d+ s\]$/.test(l));
+
+describe('progress lines without a terminal', { timeout: 170_000 }, () => {
+  let box: CliSandbox;
+  before(async () => {
+    box = await createCliSandbox();
+  });
+  after(async () => {
+    await box.cleanup();
+  });
+
+  it('count --wait on 20,000 records at batch size 1: two or more progress lines while it works', async () => {
+    for (const args of [['create-table', '--table', 'p1'], ['attach-consumer', '--table', 'p1', '--batch-size', '1'], ['seed', '--table', 'p1', '--items', '20000']]) {
+      const r = await box.run(args);
+      assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+    }
+    const count = startCli(box, ['count', '--wait', '--idle', '10']);
+    await count.waitFor(/^Counting \w+: .* \[\d+ s\]$/m);
+    assert.equal(count.exitedAt(), 0, 'the first progress line came while count was still working');
+    const { code } = await count.done;
+    assert.equal(code, 0, count.stderr());
+    const lines = progressLines(count.stderr(), /^Counting \w+: /);
+    assert.ok(lines.length >= 2, `at least two progress lines:\n${count.stderr()}`);
+    assert.match(count.stderr(), /^✓ Counted \w+: 20000\/20000 delivered \(complete\)$/m);
+    assert.match(count.stdout(), /^COMPLETE: run \w+ on p1\n/, 'stdout: the result only');
+    assert.doesNotMatch(count.stdout(), /Counting/);
+  });
+
+  it('a run cell labels its progress lines "cell 1/1" while it works', async () => {
+    const run = startCli(box, ['run', '--items', '40', '--batch', '10', '--work-ms', '1500', '--idle', '5']);
+    await run.waitFor(/^cell 1\/1 · .* \[\d+ s\]$/m);
+    assert.equal(run.exitedAt(), 0, 'the progress line came while the cell was still working');
+    const { code } = await run.done;
+    assert.equal(code, 0, run.stderr());
+    assert.ok(progressLines(run.stderr(), /^cell 1\/1 · Counting \w+: /).length >= 1, `count progress labelled by the cell:\n${run.stderr()}`);
+    assert.match(run.stderr(), /^Cell 1\/1: 40 items, batch size 10 \(run \w+\)$/m);
+    assert.match(run.stdout(), /^COMPLETE: all 40 written records reached the consumer across 1 cell\(s\)\.\n/);
+    assert.doesNotMatch(run.stdout(), /cell 1\/1 ·/);
+  });
+});
