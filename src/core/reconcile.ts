@@ -1,5 +1,5 @@
 // Reconciliation: turns the instrumented consumer's log lines into a cell's result numbers
-// (DESIGN §2 definitions). Pure: no I/O, no clock. Counts records, never log lines: an invocation
+// (written, delivered, processed, missing, duplicates). Pure: no I/O, no clock. Counts records, never log lines: an invocation
 // may span several batch-line parts, a log event read twice counts once (deduplicated by rid and
 // part), and a record delivered again in another invocation is a duplicate.
 import { summarizeLatency, minMeanMax, type LatencySummary, type MinMeanMax } from './stats.ts';

@@ -1,4 +1,5 @@
-// The result document (DESIGN §2): one cell per matrix cell, a verdict per cell and overall.
+// The result document: one cell per matrix cell, a verdict per cell and overall (complete only when
+// no written record is missing).
 import type { Reconciliation } from './reconcile.ts';
 import type { LatencySummary, MinMeanMax } from './stats.ts';
 

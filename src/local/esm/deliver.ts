@@ -1,4 +1,4 @@
-// Delivering one batch to the function, with AWS's error handling (aws-semantics §2.5, §2.7):
+// Delivering one batch to the function, with AWS's documented error handling for stream sources:
 // - an error before the function ran (not found, pending, throttled) is retried with backoff and
 //   never counts toward MaximumRetryAttempts;
 // - a function error is retried until 1 + MaximumRetryAttempts invocations, then the batch is skipped;
@@ -35,7 +35,7 @@ export interface DeliveryContext {
 
 type Verdict = { kind: 'success' } | { kind: 'partial'; index: number } | { kind: 'failure' } | { kind: 'function-error' };
 
-/** Reads a ReportBatchItemFailures response (§2.7). */
+/** Reads a ReportBatchItemFailures response: batchItemFailures[].itemIdentifier; a malformed one fails the whole batch. */
 export function judgeResponse(payload: Buffer, items: BatchItem[]): Verdict {
   const text = payload.toString('utf8').trim();
   if (text === '' || text === 'null') return { kind: 'success' };
@@ -105,7 +105,7 @@ export async function deliverBatch(items: BatchItem[], dc: DeliveryContext, fail
       else if (s.FunctionResponseTypes.includes('ReportBatchItemFailures')) verdict = judgeResponse(outcome.payload, current);
       else verdict = { kind: 'success' };
     } catch (err) {
-      // The batch never reached the function: retry without counting (§2.5).
+      // The batch never reached the function: AWS retries it without counting toward MaximumRetryAttempts.
       unreachable += 1;
       mapping.lastProcessingResult = describeInvokeError(err);
       await sleep(backoffMs(dc.timings, unreachable), dc.signal);

@@ -1,5 +1,6 @@
 // Event source mappings for DynamoDB Streams: the Lambda ESM control plane (rest-json, 2015-03-31)
-// and, per mapping, a poller that reads the stream and invokes the function (aws-semantics §1–§3).
+// and, per mapping, a poller that reads the stream and invokes the function with AWS's batching,
+// retry and event-record rules.
 // Operations are dispatched from a route table; all state belongs to this service instance.
 import type { LambdaInvoker, StackContext } from '../context.ts';
 import type { DynamoDbBackend } from '../dynamodb/index.ts';

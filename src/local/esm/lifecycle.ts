@@ -1,4 +1,5 @@
-// State transitions of mappings (aws-semantics §1.4) and the pollers behind them. Every transition
+// State transitions of mappings (Creating → Enabled, Enabling, Updating, Disabling → Disabled,
+// Deleting, as AWS reports them) and the pollers behind them. Every transition
 // runs after a short configurable delay, one at a time per mapping, and is abandoned when the stack
 // closes. Disabling/Updating/Deleting stop the poller and wait for its running invocations, so a
 // re-enabled or restarted poller never overlaps the previous one on the same records.

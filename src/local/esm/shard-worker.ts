@@ -22,7 +22,7 @@ const PAYLOAD_CAP = 6_291_456 - 64;
 const READ_LIMIT = 1000;
 /** DynamoDB Local truncates ApproximateCreationDateTime to the minute: a record may be up to 60 s younger. */
 const CREATION_SLACK_MS = 60_000;
-/** Errors after which the iterator is re-created from the position (§4.2 DynamoDB Local quirks). */
+/** Errors after which the iterator is re-created from the position: DynamoDB Local expires and loses iterators more readily than AWS. */
 const LOST_ITERATOR = new Set(['ExpiredIteratorException', 'TrimmedDataAccessException', 'ResourceNotFoundException', 'ValidationException']);
 
 interface Entry {
@@ -252,7 +252,7 @@ export class ShardWorker {
     }
   }
 
-  /** Whether a lane should send now (§2.3: window expired, batch full, 6 MB reached). */
+  /** Whether a lane should send now: AWS sends a batch when its window expires, it holds BatchSize records, or it reaches the 6 MB payload limit. */
   private ready(lane: Lane): boolean {
     const s = this.d.mapping.settings;
     if (lane.queue.length >= s.BatchSize || lane.queueBytes >= PAYLOAD_CAP) return true;

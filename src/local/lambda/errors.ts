@@ -1,4 +1,4 @@
-// Lambda's error wire format (reference §5.3): status per error shape, `x-amzn-errortype` header, and a body
+// Lambda's error wire format (rest-json): HTTP status per error shape, `x-amzn-errortype` header, and a body
 // whose message member is `Message` for some shapes and `message` for others, exactly as the model names them,
 // so SDK v3 error.name / error.message match what real AWS produces.
 import type { StackResponse } from '../http.ts';

@@ -1,5 +1,5 @@
 // What the local Lambda keeps per function, and how it is shown on the wire (FunctionConfiguration as
-// recorded from real AWS, reference §5.1).
+// recorded from real AWS: the members AWS returns, in its shapes).
 
 export interface LoggingConfig {
   LogFormat: 'Text' | 'JSON';

@@ -1,5 +1,5 @@
-// Lambda's platform log lines in text format (reference §6.4): INIT_START, START, END, REPORT and the
-// lines written when an environment dies under an invocation.
+// Lambda's platform log lines in text format, as AWS writes them to the function's log group:
+// INIT_START, START, END, REPORT and the lines written when an environment dies under an invocation.
 
 export const startLine = (requestId: string) => `START RequestId: ${requestId} Version: $LATEST`;
 export const endLine = (requestId: string) => `END RequestId: ${requestId}`;
@@ -25,7 +25,7 @@ export interface ReportFields {
   status?: { status: 'timeout' } | { status: 'error'; errorType: string } | undefined;
 }
 
-/** Tab-separated; Duration 2 decimals; billed = ceil(duration + init) since init is billed (§6.4). */
+/** Tab-separated; Duration 2 decimals; billed = ceil(duration + init), because AWS bills the init phase too. */
 export function reportLine(f: ReportFields): string {
   const billed = Math.max(1, Math.ceil(f.durationMs + (f.initDurationMs ?? 0)));
   const parts = [

@@ -1,4 +1,5 @@
-// Which operation answers which REST path (reference §5.1): a table, matched in order.
+// Which operation answers which REST path of the Lambda API (rest-json, 2015-03-31 paths): a table,
+// matched in order, so a more specific path must come before a shorter one.
 import type { Operation } from './service-state.ts';
 import { createFunction } from './ops/createFunction.ts';
 import { deleteFunction } from './ops/deleteFunction.ts';

@@ -1,4 +1,5 @@
-// Request validation for CreateFunction / UpdateFunctionConfiguration, with AWS's own texts (reference §5.3).
+// Request validation for CreateFunction / UpdateFunctionConfiguration, with the error texts real AWS
+// returns (recorded from the service), so clients that match on messages behave the same.
 import { LambdaApiError, invalidParameter, validationError } from './errors.ts';
 
 export const SUPPORTED_RUNTIMES = [

@@ -1,6 +1,7 @@
 // CreateEventSourceMapping: 202 with State "Creating"; the mapping becomes Enabled (or Disabled) a
-// moment later. Checks follow §1.3: model constraints, then the event source, starting position,
-// destinations and filters, then that the function and the stream exist, then duplicates.
+// moment later. Checks run in the order AWS applies them, so the first error is the one AWS gives:
+// model constraints, then the event source, starting position, destinations and filters, then that
+// the function and the stream exist, then duplicates.
 import { type EsmOperation, ok, parseBody } from '../core.ts';
 import { EsmApiError, invalidParameter } from '../errors.ts';
 import { DEFAULT_SETTINGS, renderMapping, type Mapping } from '../mapping.ts';

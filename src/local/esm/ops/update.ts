@@ -13,7 +13,7 @@ export const updateEventSourceMapping: EsmOperation = async (core, req, params) 
   const body = parseBody(req);
   const p = parseUpdate(body, m.settings);
   if (BUSY.has(m.state)) {
-    // Message not recorded from AWS (§1.3 "unconfirmed"); the code and status are the model's.
+    // The message was never recorded from AWS, so it is ours; the code and status are the API model's.
     throw new EsmApiError('ResourceInUseException', `Cannot update the event source mapping because it is in use. Its state is ${m.state}.`);
   }
   let functionArn = m.functionArn;

@@ -8,7 +8,7 @@ import { LambdaApiError, invalidParameter } from '../errors.ts';
 import type { LambdaState, Operation } from '../service-state.ts';
 
 export const MAX_SYNC_REQUEST_BYTES = 6_291_456;
-/** Async payload limit: 256 KB in the 2023 docs, 1 MB since AWS raised it (reference §7: unconfirmed). */
+/** Async payload limit: 256 KB in the 2023 docs, 1 MB since AWS raised it (not yet confirmed against AWS: we take the larger). */
 export const MAX_ASYNC_REQUEST_BYTES = 1_048_576;
 
 export type InvocationType = 'RequestResponse' | 'Event' | 'DryRun';

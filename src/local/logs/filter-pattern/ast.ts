@@ -1,4 +1,5 @@
-// The parsed form of a FilterLogEvents filter pattern (reference §6.3).
+// The parsed form of a FilterLogEvents filter pattern: text terms (AND, OR with ?, NOT with -) and
+// JSON selectors ({ $.field = value }).
 
 /** A term of a text pattern: quoted terms are phrases matched as substrings, bare terms as words. */
 export interface Term {

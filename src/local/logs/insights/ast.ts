@@ -1,4 +1,5 @@
-// The parsed form of a Logs Insights query (the subset in reference §6.6).
+// The parsed form of a Logs Insights query: the subset ddbs-test and its users need (fields, filter,
+// stats, sort, limit, parse, display, dedup), not the whole language.
 
 /** A value flowing through a query: timestamps stay Dates so results can format them AWS-style. */
 export type Value = string | number | boolean | Date | null | undefined;
