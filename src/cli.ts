@@ -54,7 +54,10 @@ function applyRecursively(cmd: Command, fn: (c: Command) => void): void {
   for (const sub of cmd.commands) applyRecursively(sub, fn);
 }
 
-/** Parses and runs; resolves when done, rejects with a DdbsError (or an unexpected error). */
+/**
+ * Parses and runs; resolves when done, rejects with a DdbsError (or an unexpected error).
+ * @public bin/ddbs-test calls it (knip does not read the extensionless bin).
+ */
 export async function main(argv: string[], io: CliIo): Promise<void> {
   const program = await createProgram(argv, io);
   try {

@@ -66,15 +66,7 @@ export class InterruptedError extends DdbsError {
   }
 }
 
-/** A command that a later release fills in. Exit 2: it never pretends to work. */
-export class NotAvailableError extends DdbsError {
-  constructor(command: string) {
-    super('NotAvailable', `\`${command}\` is not available yet in this version of ddbs-test`, 2, {
-      hint: 'see README.md for the commands that work today',
-    });
-  }
-}
-
+/** @public bin/ddbs-test maps errors to exit codes with it. */
 export function isDdbsError(err: unknown): err is DdbsError {
   return err instanceof DdbsError;
 }

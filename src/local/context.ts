@@ -1,13 +1,6 @@
 // What the local stack's services share with each other, per stack instance (never module globals),
 // so several stacks can run in one process (tests).
 
-/** One CloudWatch Logs event as stored. */
-export interface StoredLogEvent {
-  timestamp: number;
-  message: string;
-  ingestionTime: number;
-}
-
 /** The in-process face of the CloudWatch Logs store: how Lambda writes its function logs. */
 export interface LogsStore {
   /** Creates the group if missing (Lambda creates `/aws/lambda/<name>` on first use). */

@@ -2,7 +2,7 @@
 // src/local/ is the emulator's inside and may change shape without notice.
 
 /** The background stack of one DDBS_TEST_HOME: start it, ask whether it runs, stop it. */
-export { startStack, stopStack, stackStatus, probePort, isAlive, type StartResult, type StopResult, type HealthAnswer } from './supervisor.ts';
+export { startStack, stopStack, stackStatus, probePort, isAlive } from './supervisor.ts';
 export { stackLogFile, type StackInfo } from './daemon.ts';
 /** An in-process stack (tests and benchmarks): `createLocalStack({ port: 0 })` → `{ url, close() }`. */
 export { createLocalStack, type LocalStack, type LocalStackOptions } from './server.ts';

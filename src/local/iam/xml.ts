@@ -32,11 +32,6 @@ export function memberList<T>(name: string, items: readonly T[], renderItem: (it
   return element(name, items.map((item) => `<member>${renderItem(item)}</member>`).join(''));
 }
 
-export interface XmlBody {
-  status: number;
-  body: string;
-}
-
 /** `<ActionResponse xmlns><ActionResult>…</ActionResult><ResponseMetadata>…` — operations without
  *  output (DeleteRole, PutRolePolicy, …) have no Result element at all, as AWS sends them. */
 export function successXml(action: string, namespace: string, requestId: string, result: string | undefined): string {
