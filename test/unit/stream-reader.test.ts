@@ -137,7 +137,7 @@ class FakeStream {
   }
 
   private async iterator(input: GetShardIteratorCommandInput) {
-    this.record('iterator', input as Record<string, unknown>, input.ShardId);
+    this.record('iterator', { ...input }, input.ShardId);
     const s = this.shard(input.ShardId);
     let pos = s.horizon;
     if (input.ShardIteratorType === 'AFTER_SEQUENCE_NUMBER') {
