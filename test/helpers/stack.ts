@@ -50,8 +50,8 @@ export interface RawResponse {
 
 /** One HTTP request through node:http (not fetch: Node's fetch adds `Sec-Fetch-Mode: cors`, which
  *  the stack refuses as a browser's). Signed for `service` unless the headers carry their own
- *  Authorization or `service` is undefined. */
-export function rawRequest(stack: LocalStack, req: RawRequest, service: string | undefined = 'lambda'): Promise<RawResponse> {
+ *  Authorization or `service` is null (unsigned). */
+export function rawRequest(stack: LocalStack, req: RawRequest, service: string | null = 'lambda'): Promise<RawResponse> {
   const headers: Record<string, string> = { ...(service ? { authorization: fakeSigV4(service) } : {}), ...req.headers };
   return new Promise((resolve, reject) => {
     const r = http.request({ host: '127.0.0.1', port: stack.port, method: req.method, path: req.path, headers, agent: false }, (res) => {
