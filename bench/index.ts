@@ -10,6 +10,7 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   quickstart: async () => (await import('./quickstart.ts')).benchQuickStart(),
   soak: async () => (await import('./soak.ts')).benchSoak(),
   startup: async () => (await import('./startup.ts')).benchStartup(),
+  'stream-read': async () => (await import('./stream-read.ts')).benchStreamRead(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
