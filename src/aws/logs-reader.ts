@@ -6,13 +6,13 @@ import { FilterLogEventsCommand, GetQueryResultsCommand, StartQueryCommand } fro
 import type { LogsApi } from './clients.ts';
 import { parseConsumerLine, type ConsumerLine } from '../core/reconcile.ts';
 import { errorName, translateAwsError } from './errors.ts';
-import { pause as sleep } from '../core/timing.ts';
+import { pause as sleep, THROTTLING_ERRORS } from '../core/timing.ts';
 
 /** Matches only the consumer's own JSON lines (they are pure JSON events). */
 export const CONSUMER_FILTER = '{ $.ddbsTest = "v1" }';
 /** Events that arrive late are still caught: each poll re-reads this far behind the newest one. */
 const OVERLAP_MS = 120_000;
-const THROTTLED = new Set(['ThrottlingException', 'LimitExceededException', 'TooManyRequestsException', 'ServiceUnavailableException']);
+const THROTTLED = THROTTLING_ERRORS;
 
 export interface LogReaderOptions {
   logGroup: string;
