@@ -1,5 +1,31 @@
 // Turns SDK exceptions into one clear line with the fix (exit 3), instead of a stack trace.
 import { AwsError, DdbsError } from '../errors.ts';
+import type { TargetKind } from './target.ts';
+
+/** Set on SDK errors by the clients (see createClients), so a hint can fit the target they used. */
+export const TARGET_KIND = Symbol.for('ddbs-test.target-kind');
+
+/** Marks an error with the kind of target the failed call went to (objects only; others pass). */
+export function tagTargetKind(err: unknown, kind: TargetKind): unknown {
+  if (err !== null && typeof err === 'object' && !(TARGET_KIND in err)) {
+    try {
+      Object.defineProperty(err, TARGET_KIND, { value: kind, enumerable: false });
+    } catch {
+      // a frozen error keeps no tag: the hint then names both possibilities
+    }
+  }
+  return err;
+}
+
+/** What to check when an endpoint does not answer, for the target that was called. */
+export function unreachableHint(kind: TargetKind | undefined, host?: string): string {
+  if (kind === 'local') return 'the local stack did not answer: check `ddbs-test local status` (restart it with `ddbs-test local start`)';
+  if (kind === 'aws') {
+    return `check the network connection and any proxy (HTTPS_PROXY, NO_PROXY), and that the region is right${host ? ` (${host})` : ''}: pass --region or set AWS_REGION`;
+  }
+  if (kind === 'endpoint') return 'check that the service at --endpoint-url (AWS_ENDPOINT_URL) is running and reachable, and any proxy (HTTPS_PROXY, NO_PROXY)';
+  return 'if this is the local stack, check `ddbs-test local status` (restart it with `ddbs-test local start`); otherwise check --endpoint-url, the network and the region';
+}
 
 interface SdkError {
   name?: string;
@@ -24,15 +50,26 @@ const HINTS: Record<string, string> = {
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
 
-/** Wraps any SDK or network error as an AwsError naming what we were doing. */
-export function translateAwsError(err: unknown, doing: string): DdbsError {
+/**
+ * Wraps any SDK or network error as an AwsError naming what we were doing. `target` picks the hint
+ * for an unreachable endpoint; without it, the kind the clients tagged on the error is used.
+ */
+export function translateAwsError(err: unknown, doing: string, target?: TargetKind): DdbsError {
   if (err instanceof DdbsError) return err;
-  const e = err as SdkError & NodeJS.ErrnoException;
+  const e = err as SdkError & NodeJS.ErrnoException & { hostname?: string; [TARGET_KIND]?: TargetKind };
   const name = e?.name ?? 'Error';
   if (UNREACHABLE.has(e?.code ?? '') || name === 'TimeoutError') {
     return new AwsError(`${doing}: the endpoint did not answer (${e.code ?? name})`, {
       code: 'EndpointUnreachable',
-      hint: 'if this is the local stack, check `ddbs-test local status` (restart it with `ddbs-test local start`); otherwise check --endpoint-url and the network',
+      hint: unreachableHint(target ?? e?.[TARGET_KIND], e?.hostname),
+      cause: err,
+    });
+  }
+  if (name === 'ResourceNotFoundException' && /DynamoDB Local stopped at/.test(e?.message ?? '')) {
+    // The local stack lost its tables in a DynamoDB Local crash: the message already says it all.
+    return new AwsError(`${doing}: ${e.message}`, {
+      code: 'LocalTablesLost',
+      hint: 'if DynamoDB Local keeps stopping, give it more memory (DDBS_TEST_JAVA_OPTS=-Xmx2g, then `ddbs-test local stop`); `ddbs-test local status` shows its last exit',
       cause: err,
     });
   }

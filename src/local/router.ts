@@ -11,6 +11,8 @@ export interface Services {
   logs: ServiceHandler;
   iam: ServiceHandler;
   sts: ServiceHandler;
+  /** Extra fields for GET /health (e.g. DynamoDB Local's state). */
+  health?: () => Record<string, unknown>;
 }
 
 const STS_ACTIONS = new Set(['GetCallerIdentity', 'AssumeRole', 'GetSessionToken']);
@@ -32,7 +34,7 @@ export function routeRequest(req: StackRequest, services: Services): Promise<Sta
     return STS_ACTIONS.has(action) ? services.sts(req) : services.iam(req);
   }
   if (req.method === 'GET' && req.path === '/health') {
-    return Promise.resolve({ status: 200, headers: { 'content-type': 'application/json' }, body: '{"status":"ok","service":"ddbs-test-local-stack"}' });
+    return Promise.resolve({ status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 'ok', service: 'ddbs-test-local-stack', ...services.health?.() }) });
   }
   return Promise.resolve({
     status: 404,

@@ -11,6 +11,7 @@ import { routeRequest } from './router.ts';
 import { LOCAL_ACCOUNT_ID, type LambdaInvoker, type StackContext } from './context.ts';
 import type { StackRequest, StackResponse } from './http.ts';
 import { LocalStackError } from '../errors.ts';
+import type { DynamoDbLocalSupervisor } from './dynamodb/jvm-supervisor.ts';
 
 export interface LocalStackOptions {
   /** 0 picks a free port. */
@@ -25,8 +26,10 @@ export interface LocalStackOptions {
 export interface LocalStack {
   url: string;
   port: number;
-  /** PID of the DynamoDB Local JVM (so supervisors can make sure it is gone). */
-  jvmPid: number | undefined;
+  /** PID of the DynamoDB Local JVM (so supervisors can make sure it is gone); changes on a restart. */
+  readonly jvmPid: number | undefined;
+  /** DynamoDB Local's supervisor: its health, and a hook for pid changes. */
+  jvm: DynamoDbLocalSupervisor;
   /** In-process Invoke, the path the ESM poller uses (benchmarks measure the stack's overhead here). */
   invoker: LambdaInvoker;
   close(): Promise<void>;
@@ -47,7 +50,7 @@ export async function createLocalStack(opts: LocalStackOptions): Promise<LocalSt
   const lambda = createLambdaService(ctx, { logs: logs.store });
   const esm = createEsmService(ctx, { lambda: lambda.invoker, dynamodb: dynamodb.backend, ...opts.esm });
   const iam = createIamService(ctx);
-  const services = { dynamodb: dynamodb.handle, lambda: lambda.handle, esm: esm.handle, logs: logs.handle, iam: iam.handleIam, sts: iam.handleSts };
+  const services = { dynamodb: dynamodb.handle, lambda: lambda.handle, esm: esm.handle, logs: logs.handle, iam: iam.handleIam, sts: iam.handleSts, health: () => ({ dynamodbLocal: dynamodb.jvm.health() }) };
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -94,7 +97,10 @@ export async function createLocalStack(opts: LocalStackOptions): Promise<LocalSt
   return {
     url: baseUrl,
     port,
-    jvmPid: dynamodb.jvmPid,
+    get jvmPid() {
+      return dynamodb.jvm.pid;
+    },
+    jvm: dynamodb.jvm,
     invoker: lambda.invoker,
     close: () =>
       (closed ??= (async () => {
