@@ -170,7 +170,9 @@ export class DynamoDbLocalSupervisor {
     this.crashes = [...this.crashes.filter((t) => now - t < this.opts.windowMs), now];
     if (this.crashes.length < this.opts.maxCrashes) return false;
     const seconds = Math.round(this.opts.windowMs / 1000);
-    this.gaveUp = { reason: `DynamoDB Local stopped ${this.crashes.length} times within ${seconds} s, so the local stack stopped restarting it; its last error: ${lastError}`, hint };
+    // Never up yet (the stack is starting): it failed to start; else it kept stopping.
+    const what = this.stoppedAt === undefined ? 'failed to start' : 'stopped';
+    this.gaveUp = { reason: `DynamoDB Local ${what} ${this.crashes.length} times within ${seconds} s, so the local stack stopped restarting it; its last error: ${lastError}`, hint };
     this.state = 'gave-up';
     this.opts.log(`giving up on DynamoDB Local: ${this.gaveUp.reason}`);
     this.wakeWaiters();
