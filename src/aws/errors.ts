@@ -48,6 +48,16 @@ const HINTS: Record<string, string> = {
   TooManyRequestsException: 'AWS is throttling requests; retry later or lower --concurrency',
 };
 
+/** After DynamoDB Local lost its tables in a crash (the local stack says so in the message). */
+export const LOST_TABLES_HINT =
+  'run the command again (`ddbs-test run` creates its table anew; for `seed`, first `ddbs-test create-table`); if DynamoDB Local keeps stopping, give it more memory with DDBS_TEST_JAVA_OPTS=-Xmx2g and `ddbs-test local stop`';
+
+/** The local stack's explanation when a table vanished with a DynamoDB Local crash, if this is one. */
+export function lostLocalTable(err: unknown): string | undefined {
+  const message = (err as SdkError)?.message ?? '';
+  return (err as SdkError)?.name === 'ResourceNotFoundException' && message.includes('DynamoDB Local stopped at') ? message : undefined;
+}
+
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
 
 /**
@@ -65,11 +75,11 @@ export function translateAwsError(err: unknown, doing: string, target?: TargetKi
       cause: err,
     });
   }
-  if (name === 'ResourceNotFoundException' && /DynamoDB Local stopped at/.test(e?.message ?? '')) {
+  if (lostLocalTable(err)) {
     // The local stack lost its tables in a DynamoDB Local crash: the message already says it all.
     return new AwsError(`${doing}: ${e.message}`, {
       code: 'LocalTablesLost',
-      hint: 'if DynamoDB Local keeps stopping, give it more memory (DDBS_TEST_JAVA_OPTS=-Xmx2g, then `ddbs-test local stop`); `ddbs-test local status` shows its last exit',
+      hint: LOST_TABLES_HINT,
       cause: err,
     });
   }

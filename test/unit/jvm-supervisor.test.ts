@@ -131,7 +131,7 @@ describe('guardDynamoDb', () => {
     assert.equal(raw.status, 400);
     const body = JSON.parse(raw.body.toString()) as { __type: string; message: string };
     assert.equal(body.__type, 'com.amazonaws.dynamodb.v20120810#ResourceNotFoundException');
-    assert.equal(body.message, `DynamoDB Local stopped at ${new Date(f.clock.t).toISOString()} and its in-memory tables are gone (table orders with them); the local stack starts a fresh one, so run the command again`);
+    assert.equal(body.message, `DynamoDB Local stopped at ${new Date(f.clock.t).toISOString()} and its in-memory tables are gone (table orders with them); the local stack restarts it empty`);
     assert.doesNotMatch(raw.body.toString(), /ECONNREFUSED/);
     await sup.stop();
   });

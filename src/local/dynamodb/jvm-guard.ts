@@ -55,7 +55,7 @@ export function guardDynamoDb(jvm: DynamoDbLocalSupervisor, reset: () => string[
   const stopped = (at: number | undefined): string => `DynamoDB Local stopped at ${new Date(at ?? Date.now()).toISOString()} and its in-memory tables are gone`;
   const after = (): string => {
     const failure = jvm.failure;
-    return failure ? `; the local stack stopped restarting it: ${failure.reason} (${failure.hint})` : '; the local stack starts a fresh one, so run the command again';
+    return failure ? `; the local stack stopped restarting it: ${failure.reason} (${failure.hint})` : '; the local stack restarts it empty';
   };
   const notFound = (table: string, at: number | undefined): GuardedResponse =>
     answer(400, 'com.amazonaws.dynamodb.v20120810#ResourceNotFoundException', `${stopped(at)} (table ${table} with them)${after()}`);
