@@ -8,6 +8,7 @@ import { createLogsService } from './logs/index.ts';
 import { createIamService } from './iam/index.ts';
 import { createEsmService } from './esm/index.ts';
 import { routeRequest } from './router.ts';
+import { systemClock } from './clock.ts';
 import { LOCAL_ACCOUNT_ID, type LambdaInvoker, type StackContext } from './context.ts';
 import type { StackRequest, StackResponse } from './http.ts';
 import { LocalStackError } from '../errors.ts';
@@ -39,7 +40,7 @@ export async function createLocalStack(opts: LocalStackOptions): Promise<LocalSt
     region: opts.region ?? 'us-east-1',
     accountId: LOCAL_ACCOUNT_ID,
     url: () => baseUrl,
-    clock: { now: () => Date.now() },
+    clock: systemClock,
     log: opts.log ?? (() => {}),
   };
   const dynamodb = await createDynamoDbService(ctx);

@@ -7,9 +7,10 @@
 //   from there (counted as a retry); a malformed response fails the whole batch;
 // - records older than MaximumRecordAgeInSeconds are discarded before each invocation.
 // Settings are read from the mapping on every attempt, so an update applies to the next attempt.
+import { pauseOn, type Clock } from '../clock.ts';
 import { LambdaInvokeError, type LambdaInvoker } from '../context.ts';
 import type { Mapping } from './mapping.ts';
-import { backoffMs, sleep, type EsmTimings } from './timing.ts';
+import { backoffMs, type EsmTimings } from './timing.ts';
 
 export interface BatchItem {
   seq: string;
@@ -27,7 +28,8 @@ export interface DeliveryContext {
   lambda: LambdaInvoker;
   timings: EsmTimings;
   signal: AbortSignal;
-  now(): number;
+  /** Record ages and retry backoffs are measured on this clock. */
+  clock: Clock;
   log(message: string): void;
   /** Marks records finished (delivered or deliberately skipped); the shard checkpoint may advance. */
   settle(items: BatchItem[], reason: SettleReason): void;
@@ -88,7 +90,7 @@ export async function deliverBatch(items: BatchItem[], dc: DeliveryContext, fail
     const { mapping } = dc;
     const s = mapping.settings;
     if (s.MaximumRecordAgeInSeconds !== -1) {
-      const limit = dc.now() - s.MaximumRecordAgeInSeconds * 1000;
+      const limit = dc.clock.now() - s.MaximumRecordAgeInSeconds * 1000;
       const expired = current.filter((i) => i.createdMs < limit);
       if (expired.length > 0) {
         dc.log(`esm ${mapping.uuid}: discarding ${expired.length} record(s) older than ${s.MaximumRecordAgeInSeconds} s`);
@@ -108,7 +110,7 @@ export async function deliverBatch(items: BatchItem[], dc: DeliveryContext, fail
       // The batch never reached the function: retry without counting (§2.5).
       unreachable += 1;
       mapping.lastProcessingResult = describeInvokeError(err);
-      await sleep(backoffMs(dc.timings, unreachable), dc.signal);
+      await pauseOn(dc.clock, backoffMs(dc.timings, unreachable), dc.signal);
       continue;
     }
     unreachable = 0;
@@ -136,7 +138,7 @@ export async function deliverBatch(items: BatchItem[], dc: DeliveryContext, fail
       dc.settle(current, 'retries-exhausted');
       return true;
     }
-    await sleep(backoffMs(dc.timings, failures), dc.signal);
+    await pauseOn(dc.clock, backoffMs(dc.timings, failures), dc.signal);
   }
   return true;
 }
