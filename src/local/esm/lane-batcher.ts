@@ -86,11 +86,6 @@ export class LaneBatcher<T extends Batchable> {
     lane.queueBytes += item.bytes;
   }
 
-  /** Records queued and not yet sent, over all lanes. */
-  queued(): number {
-    return this.lanes.reduce((n, lane) => n + lane.queue.length, 0);
-  }
-
   /** Sends every lane that is ready; arms a window timer for lanes that must wait. */
   pump(): void {
     if (this.stopped) return;
