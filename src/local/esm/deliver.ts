@@ -1,4 +1,4 @@
-// Delivering one batch to the function, with AWS's error handling (aws-semantics §2.5, §2.7):
+// Delivering one batch to the function, with Lambda's error handling for stream sources:
 // - an error before the function ran (not found, pending, throttled) is retried with backoff and
 //   never counts toward MaximumRetryAttempts;
 // - a function error is retried until 1 + MaximumRetryAttempts invocations, then the batch is skipped;
@@ -37,7 +37,11 @@ export interface DeliveryContext {
 
 type Verdict = { kind: 'success' } | { kind: 'partial'; index: number } | { kind: 'failure' } | { kind: 'function-error' };
 
-/** Reads a ReportBatchItemFailures response (§2.7). */
+/**
+ * Reads a ReportBatchItemFailures response: no body, null, `[]`, `{}` or an empty/null
+ * batchItemFailures list are complete successes; an identifier that is empty, not a string or not in
+ * the batch fails the whole batch; otherwise the batch resumes at the lowest failed record.
+ */
 export function judgeResponse(payload: Buffer, items: BatchItem[]): Verdict {
   const text = payload.toString('utf8').trim();
   if (text === '' || text === 'null') return { kind: 'success' };
@@ -107,7 +111,8 @@ export async function deliverBatch(items: BatchItem[], dc: DeliveryContext, fail
       else if (s.FunctionResponseTypes.includes('ReportBatchItemFailures')) verdict = judgeResponse(outcome.payload, current);
       else verdict = { kind: 'success' };
     } catch (err) {
-      // The batch never reached the function: retry without counting (§2.5).
+      // The batch never reached the function (throttled, not found, pending): Lambda retries these
+      // without counting them toward MaximumRetryAttempts.
       unreachable += 1;
       mapping.lastProcessingResult = describeInvokeError(err);
       await pauseOn(dc.clock, backoffMs(dc.timings, unreachable), dc.signal);

@@ -1,4 +1,6 @@
-// State transitions of mappings (aws-semantics §1.4) and the pollers behind them. Every transition
+// State transitions of mappings and the pollers behind them: Create answers Creating, Update answers
+// Enabling, Disabling or Updating, Delete answers Deleting, and each settles in Enabled, Disabled or
+// gone (disabling keeps the checkpoints, so re-enabling resumes where it stopped). Every transition
 // runs after a short configurable delay, one at a time per mapping, and is abandoned when the stack
 // closes. Disabling/Updating/Deleting stop the poller and wait for its running invocations, so a
 // re-enabled or restarted poller never overlaps the previous one on the same records.

@@ -13,7 +13,8 @@ export const updateEventSourceMapping: EsmOperation = (core, input) => {
   const { UUID: _uuid, ...body } = input;
   const p = parseUpdate(body, m.settings);
   if (BUSY.has(m.state)) {
-    // Message not recorded from AWS (§1.3 "unconfirmed"); the code and status are the model's.
+    // The model gives the code and status (ResourceInUseException, 400) for an update while a
+    // transition runs; AWS's message text was never recorded, so this one is ours.
     throw new EsmApiError('ResourceInUseException', `Cannot update the event source mapping because it is in use. Its state is ${m.state}.`);
   }
   let functionArn = m.functionArn;
