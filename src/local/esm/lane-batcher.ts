@@ -14,7 +14,7 @@ import type { Clock } from '../clock.ts';
 import { laneOf } from './record.ts';
 
 /** Invocation payload limit (6 MB), minus room for the `{"Records":[...]}` envelope. */
-export const PAYLOAD_CAP = 6_291_456 - 64;
+const PAYLOAD_CAP = 6_291_456 - 64;
 
 export interface Batchable {
   /** Serialized size in the invocation payload. */
