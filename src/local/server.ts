@@ -9,6 +9,7 @@ import { createIamService } from './iam/index.ts';
 import { createEsmService } from './esm/index.ts';
 import { routeRequest, targetService } from './router.ts';
 import { admitRequest, corsHeaders, preflightHeaders, refusalResponse, type GuardPolicy } from './guard.ts';
+import { systemClock } from './clock.ts';
 import { LOCAL_ACCOUNT_ID, type LambdaInvoker, type StackContext } from './context.ts';
 import type { StackRequest, StackResponse } from './http.ts';
 import { LocalStackError } from '../errors.ts';
@@ -46,7 +47,7 @@ export async function createLocalStack(opts: LocalStackOptions): Promise<LocalSt
     region: opts.region ?? 'us-east-1',
     accountId: LOCAL_ACCOUNT_ID,
     url: () => baseUrl,
-    clock: { now: () => Date.now() },
+    clock: systemClock,
     log: opts.log ?? (() => {}),
   };
   const dynamodb = await createDynamoDbService(ctx);
