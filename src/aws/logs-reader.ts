@@ -13,7 +13,7 @@ import { sleep } from './wait.ts';
  * The consumer's marker lines wherever they start in an event (a handler may leave text before
  * them), or a platform REPORT line. A JSON filter would miss a marker with text in front of it.
  */
-export const CONSUMER_FILTER = `?${phrasePattern('"ddbsTest":"v1"')} ?${phrasePattern('REPORT RequestId')}`;
+export const CONSUMER_FILTER = `?ddbsTest ?${phrasePattern('REPORT RequestId')}`;
 /** Events that arrive late are still caught: each poll re-reads this far behind the newest one. */
 const OVERLAP_MS = 120_000;
 const THROTTLED = new Set(['ThrottlingException', 'LimitExceededException', 'TooManyRequestsException', 'ServiceUnavailableException']);
