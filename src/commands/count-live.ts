@@ -62,7 +62,7 @@ export interface LiveCount {
 
 interface Evidence {
   logs: LineSource;
-  stream?: { poll(onRecord: (f: never) => void): Promise<{ shards: Array<{ shardId: string; parentShardId?: string }>; trimmed: boolean }> };
+  stream?: { poll(onRecord: (f: never) => void): Promise<{ shards: Array<{ shardId: string; parentShardId?: string }>; trimmed: boolean; incomplete?: string }> };
   facts: StreamFacts;
   streamProblem?: string;
   streamReadAt: number;
@@ -72,7 +72,8 @@ async function pollStream(ev: Evidence, now: () => number): Promise<void> {
   if (!ev.stream || ev.streamProblem) return;
   try {
     const res = await ev.stream.poll(((f: Parameters<StreamFacts['add']>[0]) => ev.facts.add(f)) as never);
-    ev.facts.setShards(res.shards, res.trimmed);
+    // A read that could not finish is partial evidence, like trimmed records: never "not in stream".
+    ev.facts.setShards(res.shards, res.trimmed || res.incomplete !== undefined);
     ev.streamReadAt = now();
   } catch (err) {
     ev.streamProblem = `the stream could not be read (${errorName(err) ?? 'error'}: ${(err as Error).message})`;
@@ -122,8 +123,8 @@ export async function countLive(run: LiveRun, clients: Clients, target: Target, 
     filter = undefined;
   }
   if (table?.streamArn) {
-    // Paced on AWS: the mapping is the stream's first reader; two readers per shard is the guidance.
-    ev.stream = createStreamReader({ streams: clients.streams }, { streamArn: table.streamArn, ...(o.signal ? { signal: o.signal } : {}), ...(target.kind === 'local' ? {} : { maxGetRecordsPerSecondPerShard: 2 }) }) as unknown as Evidence['stream'];
+    // The reader paces itself per shard (the mapping is the stream's other reader).
+    ev.stream = createStreamReader({ streams: clients.streams, now: () => Date.now(), pause: sleep }, { streamArn: table.streamArn, ...(o.signal ? { signal: o.signal } : {}) }) as unknown as Evidence['stream'];
   } else ev.streamProblem = table ? `table ${run.table} has no stream enabled` : `table ${run.table} does not exist any more`;
   const scanned: Array<{ id: string; keys: WireKeys }> = [];
   if (!run.seeded && table) {

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createLocalStack } from './server.ts';
 import { writeFileAtomic } from '../core/state.ts';
+import { parseAllowOrigins } from './guard.ts';
 
 export interface StackInfo {
   service: 'ddbs-test-local-stack';
@@ -25,13 +26,16 @@ export function stackLogFile(home: string): string {
 }
 
 /** Runs until a signal arrives; resolves with the exit code to use. */
-export async function runDaemon(opts: { home: string; port: number; region: string }): Promise<number> {
+/** `allowOrigins` is DDBS_TEST_ALLOW_ORIGINS as the user wrote it (a bad entry stops the start). */
+export async function runDaemon(opts: { home: string; port: number; region: string; allowOrigins?: string }): Promise<number> {
   const log = (line: string): void => {
     process.stderr.write(`${new Date().toISOString()} ${line}\n`);
   };
   let stack;
   try {
-    stack = await createLocalStack({ port: opts.port, region: opts.region, log });
+    const allowOrigins = parseAllowOrigins(opts.allowOrigins);
+    stack = await createLocalStack({ port: opts.port, region: opts.region, log, allowOrigins });
+    if (allowOrigins.length > 0) log(`browser origins allowed (DDBS_TEST_ALLOW_ORIGINS): ${allowOrigins.join(', ')}`);
   } catch (err) {
     // The supervisor reads this line back and shows it to the user.
     process.stderr.write(`FATAL ${(err as Error).message}${(err as { hint?: string }).hint ? ` | hint: ${(err as { hint?: string }).hint}` : ''}\n`);

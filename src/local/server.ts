@@ -7,7 +7,8 @@ import { createLambdaService } from './lambda/index.ts';
 import { createLogsService } from './logs/index.ts';
 import { createIamService } from './iam/index.ts';
 import { createEsmService } from './esm/index.ts';
-import { routeRequest } from './router.ts';
+import { routeRequest, targetService } from './router.ts';
+import { admitRequest, corsHeaders, preflightHeaders, refusalResponse, type GuardPolicy } from './guard.ts';
 import { LOCAL_ACCOUNT_ID, type LambdaInvoker, type StackContext } from './context.ts';
 import type { StackRequest, StackResponse } from './http.ts';
 import { LocalStackError } from '../errors.ts';
@@ -18,6 +19,9 @@ export interface LocalStackOptions {
   region?: string;
   /** Diagnostics sink; default: silent. */
   log?: (line: string) => void;
+  /** Browser origins allowed to call the stack (DDBS_TEST_ALLOW_ORIGINS, read by whoever starts
+   *  the stack); default none: requests carrying an Origin header are refused. */
+  allowOrigins?: readonly string[];
   /** Passed to the ESM poller so tests can speed it up. */
   esm?: { pollIntervalMs?: number; transitionDelayMs?: number; retryBaseDelayMs?: number; retryMaxDelayMs?: number; shardRefreshMs?: number };
 }
@@ -49,6 +53,24 @@ export async function createLocalStack(opts: LocalStackOptions): Promise<LocalSt
   const iam = createIamService(ctx);
   const services = { dynamodb: dynamodb.handle, lambda: lambda.handle, esm: esm.handle, logs: logs.handle, iam: iam.handleIam, sts: iam.handleSts };
 
+  // Filled in once the port is known (0 = pick a free one); nothing is served before that.
+  const policy: GuardPolicy = { port: opts.port, allowOrigins: opts.allowOrigins ?? [] };
+
+  /** Every request passes the guard first: web pages must not reach the services (see guard.ts). */
+  async function answer(request: StackRequest): Promise<StackResponse> {
+    const admission = admitRequest(request, policy);
+    if (admission.verdict === 'refuse') {
+      ctx.log(`refused ${request.method} ${request.path}: ${admission.why}`);
+      return refusalResponse(targetService(request), admission.kind, admission.why);
+    }
+    if (admission.verdict === 'preflight') return { status: 204, headers: preflightHeaders(admission.corsOrigin, request.headers) };
+    const response = await routeRequest(request, services).catch((err: unknown): StackResponse => {
+      ctx.log(`internal error: ${err instanceof Error ? err.stack : String(err)}`);
+      return { status: 500, headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'InternalFailure' }, body: JSON.stringify({ __type: 'InternalFailure', message: String(err) }) };
+    });
+    return admission.corsOrigin ? { ...response, headers: { ...response.headers, ...corsHeaders(admission.corsOrigin) } } : response;
+  }
+
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -57,16 +79,11 @@ export async function createLocalStack(opts: LocalStackOptions): Promise<LocalSt
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
       const request: StackRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers, body: Buffer.concat(chunks) };
-      routeRequest(request, services)
-        .catch((err: unknown): StackResponse => {
-          ctx.log(`internal error: ${err instanceof Error ? err.stack : String(err)}`);
-          return { status: 500, headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'InternalFailure' }, body: JSON.stringify({ __type: 'InternalFailure', message: String(err) }) };
-        })
-        .then((r) => {
-          const body = r.body ?? '';
-          res.writeHead(r.status, { 'x-amzn-requestid': crypto.randomUUID(), ...r.headers, 'content-length': Buffer.byteLength(body) });
-          res.end(body);
-        });
+      void answer(request).then((r) => {
+        const body = r.body ?? '';
+        res.writeHead(r.status, { 'x-amzn-requestid': crypto.randomUUID(), ...r.headers, 'content-length': Buffer.byteLength(body) });
+        res.end(body);
+      });
     });
   });
   server.keepAliveTimeout = 60_000;
@@ -87,6 +104,7 @@ export async function createLocalStack(opts: LocalStackOptions): Promise<LocalSt
     throw new LocalStackError(`the local stack could not listen on 127.0.0.1:${opts.port}: ${String(err)}`);
   }
   const port = (server.address() as AddressInfo).port;
+  policy.port = port;
   baseUrl = `http://127.0.0.1:${port}`;
   esm.start();
 

@@ -89,8 +89,9 @@ export async function startStack(opts: { home: string; port: number; region: str
   const logFd = fs.openSync(stackLogFile(opts.home), 'a', 0o600);
   const logStart = fs.fstatSync(logFd).size;
   // Only what the stack needs from our environment: never AWS credentials (function environments
-  // are built from scratch anyway, this keeps the daemon itself clean too).
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, JAVA_HOME: process.env.JAVA_HOME, TMPDIR: process.env.TMPDIR, DDBS_TEST_HOME: opts.home, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+  // are built from scratch anyway, this keeps the daemon itself clean too). The browser origins the
+  // user trusts go along; the daemon validates them.
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, JAVA_HOME: process.env.JAVA_HOME, TMPDIR: process.env.TMPDIR, DDBS_TEST_HOME: opts.home, DDBS_TEST_ALLOW_ORIGINS: process.env.DDBS_TEST_ALLOW_ORIGINS, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
   const child = spawn(process.execPath, [DAEMON, '--home', opts.home, '--port', String(opts.port), '--region', opts.region], {
     detached: true,
