@@ -10,6 +10,7 @@ import { localCommand } from './commands/local.ts';
 import { seedCommand } from './commands/seed.ts';
 import { runCommand } from './commands/run.ts';
 import { doctorCommand } from './commands/doctor.ts';
+import { resultsCommand } from './commands/results.ts';
 import { createReporter } from './output/reporter.ts';
 import { UsageError } from './errors.ts';
 import { VERSION } from './version.ts';
@@ -34,6 +35,7 @@ export function createProgram(io: CliIo): Command {
   program.addCommand(seedCommand(deps, io.signal));
   program.addCommand(countCommand(deps, io.signal));
   program.addCommand(runCommand(deps, io.signal));
+  program.addCommand(resultsCommand(deps));
   program.addCommand(teardownCommand(deps));
   program.addCommand(localCommand(deps));
   program.addCommand(doctorCommand(deps));

@@ -1,10 +1,12 @@
-// Reads the identities of every item in a table written by another tool (count's "written").
+// Reads the key attributes of every item in a table written by another tool (count's items that
+// never produced a stream record).
 import { ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { identityOfItem, type WireKeys } from '../core/identity.ts';
 import { translateAwsError } from './errors.ts';
 
-export async function scanIdentities(ddb: DynamoDBClient, table: string, keyNames: string[], signal?: AbortSignal): Promise<string[]> {
-  const ids: string[] = [];
+/** Every item's key attributes (DynamoDB JSON). */
+export async function scanItems(ddb: DynamoDBClient, table: string, keyNames: string[], signal?: AbortSignal): Promise<WireKeys[]> {
+  const items: WireKeys[] = [];
   let start: Record<string, unknown> | undefined;
   const names = Object.fromEntries(keyNames.map((k, i) => [`#k${i}`, k]));
   try {
@@ -13,11 +15,16 @@ export async function scanIdentities(ddb: DynamoDBClient, table: string, keyName
         new ScanCommand({ TableName: table, ProjectionExpression: Object.keys(names).join(', '), ExpressionAttributeNames: names, ...(start ? { ExclusiveStartKey: start as never } : {}) }),
         signal ? { abortSignal: signal } : {},
       );
-      for (const item of out.Items ?? []) ids.push(identityOfItem(item as unknown as WireKeys, keyNames));
+      for (const item of out.Items ?? []) items.push(item as unknown as WireKeys);
       start = out.LastEvaluatedKey as Record<string, unknown> | undefined;
     } while (start);
   } catch (err) {
     throw translateAwsError(err, `scanning table ${table}`);
   }
-  return ids;
+  return items;
+}
+
+/** The whole-key identity of every item. */
+export async function scanIdentities(ddb: DynamoDBClient, table: string, keyNames: string[], signal?: AbortSignal): Promise<string[]> {
+  return (await scanItems(ddb, table, keyNames, signal)).map((item) => identityOfItem(item, keyNames));
 }

@@ -143,6 +143,11 @@ export async function runAttachConsumer(opts: AttachOptions, deps: CommandDeps, 
       batchWindowS: settings.batchWindowS,
       workMs: settings.workMs,
       failRate: settings.failRate,
+      startingPosition: settings.startingPosition,
+      maxRetries: settings.maxRetries,
+      bisect: settings.bisect,
+      filters: settings.filters,
+      timeoutS: settings.timeout,
       createdAt: now.toISOString(),
     });
     spinner.succeed(`Consumer ${deployed.functionName} attached to ${opts.table} (mapping ${deployed.mappingUuid} Enabled)`);

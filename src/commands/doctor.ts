@@ -6,7 +6,9 @@ import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { ListRolesCommand } from '@aws-sdk/client-iam';
+import { DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand, ListStreamsCommand } from '@aws-sdk/client-dynamodb-streams';
 import { resolveTarget, type Target } from '../aws/target.ts';
+import type { Sender } from '../aws/clients.ts';
 import { addCommonOptions, type CommandDeps, type GlobalOptions } from './context.ts';
 import { checkJava } from '../local/dynamodb/jvm.ts';
 import { inspectStack, probePort } from '../local/supervisor.ts';
@@ -34,6 +36,27 @@ async function check(name: string, fn: () => Promise<string>): Promise<Check> {
     const e = err instanceof DdbsError ? err : translateAwsError(err, name);
     return { name, ok: false, detail: e.message, ...(e.hint ? { fix: e.hint } : {}) };
   }
+}
+
+const STREAM_READ_ACTIONS = 'dynamodb:ListStreams, dynamodb:DescribeStream, dynamodb:GetShardIterator, dynamodb:GetRecords';
+
+/**
+ * count reads the table's stream itself (read-only): DescribeStream, GetShardIterator, GetRecords.
+ * Probed on the first stream the account lists, from LATEST, so nothing is read out of anyone's way.
+ */
+async function streamReadCheck(streams: Sender): Promise<Check> {
+  const c = await check('permission stream read (count)', async () => {
+    const list = await streams.send(new ListStreamsCommand({ Limit: 1 }));
+    const arn = list.Streams?.[0]?.StreamArn as string | undefined;
+    if (!arn) return 'ListStreams allowed; no stream in this region to probe DescribeStream, GetShardIterator and GetRecords on';
+    const d = await streams.send(new DescribeStreamCommand({ StreamArn: arn, Limit: 1 }));
+    const shard = d.StreamDescription?.Shards?.[0]?.ShardId as string | undefined;
+    if (!shard) return 'ListStreams and DescribeStream allowed (the probed stream has no shard)';
+    const it = await streams.send(new GetShardIteratorCommand({ StreamArn: arn, ShardId: shard, ShardIteratorType: 'LATEST' }));
+    await streams.send(new GetRecordsCommand({ ShardIterator: it.ShardIterator, Limit: 1 }));
+    return 'ListStreams, DescribeStream, GetShardIterator and GetRecords allowed';
+  });
+  return c.ok ? c : { ...c, fix: `allow ${STREAM_READ_ACTIONS} on arn:aws:dynamodb:*:*:table/*/stream/* (count reads the stream to place every record at a hop)` };
 }
 
 export async function runDoctor(opts: GlobalOptions, deps: CommandDeps): Promise<DoctorResult> {
@@ -79,6 +102,7 @@ export async function runDoctor(opts: GlobalOptions, deps: CommandDeps): Promise
     ];
     const credentialsOk = checks.at(-1)?.ok === true;
     if (credentialsOk) for (const [name, probe] of probes) checks.push(await check(`permission ${name}`, async () => (await probe(), 'allowed')));
+    if (credentialsOk) checks.push(await streamReadCheck(clients.streams));
   } finally {
     clients.destroy();
   }

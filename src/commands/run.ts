@@ -10,12 +10,13 @@ import { runCreateTable } from './create-table.ts';
 import { runAttachConsumer, consumerSettings, type AttachOptions } from './attach-consumer.ts';
 import { packageConsumer } from '../aws/consumer.ts';
 import { runSeed } from './seed.ts';
-import { runCount } from './count.ts';
+import { runCount, verdictError } from './count.ts';
 import { teardownResources } from './teardown.ts';
 import { expandMatrix, type CellSpec } from '../core/matrix.ts';
-import { buildDocument, type Cell, type ResultDocument } from '../core/result.ts';
+import { buildDocument, SCHEMA_VERSION, type Cell, type ResultDocument } from '../core/result.ts';
+import { ResultsStore } from '../core/results-store.ts';
 import { newRunId } from '../core/run-id.ts';
-import { checkThresholds, type Thresholds } from '../core/thresholds.ts';
+import { thresholdBreaches, type Thresholds } from '../core/thresholds.ts';
 import { resolveTarget, targetKey } from '../aws/target.ts';
 import { formatResultTable, toCsv, toMarkdown } from '../output/result-table.ts';
 import { confirmAwsPlan } from './aws-plan.ts';
@@ -48,6 +49,23 @@ export interface RunOptions extends GlobalOptions, Thresholds {
 }
 
 const OUT_FORMATS = ['.json', '.csv', '.md'];
+/** Lambda's longest function timeout, and the room the consumer and its log lines need beyond the work. */
+const MAX_FUNCTION_TIMEOUT_S = 900;
+const TIMEOUT_MARGIN_S = 10;
+const DEFAULT_FUNCTION_TIMEOUT_S = 30;
+
+/**
+ * The function timeout for a cell: room for --work-ms plus a margin, at least the 30 s default.
+ * Work that cannot fit in Lambda's 900 s is refused: every invocation would time out, and the
+ * records would be lost to retries instead of measured.
+ */
+export function functionTimeoutFor(workMs: number): number {
+  const needed = Math.ceil(workMs / 1000) + TIMEOUT_MARGIN_S;
+  if (needed > MAX_FUNCTION_TIMEOUT_S) {
+    throw new UsageError(`--work-ms ${workMs} cannot fit in Lambda's ${MAX_FUNCTION_TIMEOUT_S} s function timeout (the consumer needs ${TIMEOUT_MARGIN_S} s beyond the work)`, { hint: `use --work-ms ${(MAX_FUNCTION_TIMEOUT_S - TIMEOUT_MARGIN_S) * 1000} or less` });
+  }
+  return Math.max(DEFAULT_FUNCTION_TIMEOUT_S, needed);
+}
 
 function attachOptions(opts: RunOptions, spec: CellSpec, table: string, runId: string): AttachOptions {
   return {
@@ -56,7 +74,7 @@ function attachOptions(opts: RunOptions, spec: CellSpec, table: string, runId: s
     batchSize: spec.batchSize, batchWindow: spec.batchWindowS, parallelizationFactor: spec.parallelizationFactor,
     startingPosition: 'TRIM_HORIZON', maxRetries: opts.maxRetries ?? -1, maxRecordAge: -1,
     ...(opts.bisect ? { bisect: true } : {}), ...(opts.reportFailures ? { reportFailures: true } : {}),
-    memory: 256, timeout: 30, workMs: spec.workMs, failRate: spec.failRate,
+    memory: 256, timeout: functionTimeoutFor(spec.workMs), workMs: spec.workMs, failRate: spec.failRate,
     ...(opts.code ? { code: opts.code } : {}), ...(opts.handler ? { handler: opts.handler } : {}), ...(opts.runtime ? { runtime: opts.runtime } : {}),
     ...(opts.policyArn ? { policyArn: opts.policyArn } : {}),
   };
@@ -97,7 +115,10 @@ async function runCell(spec: CellSpec, index: number, total: number, opts: RunOp
       deps,
       signal,
     );
-    return { ...counted.cell, wallMs: deps.now() - started };
+    const cell = { ...counted.cell, wallMs: deps.now() - started };
+    // Kept after teardown: a later `count` shows this result instead of recounting deleted evidence.
+    new ResultsStore(deps.home).save({ runId, measuredAt: cell.evidence.measuredAt, command: 'run', target: counted.target, schemaVersion: SCHEMA_VERSION, cell });
+    return cell;
   } catch (err) {
     if (signal.aborted) throw new InterruptedError('interrupted: the run was stopped and its resources cleaned up');
     throw err;
@@ -110,6 +131,7 @@ async function runCell(spec: CellSpec, index: number, total: number, opts: RunOp
         try {
           const res = await teardownResources(mine, clients, deps, key);
           deps.state.removeAttachment(key, table);
+          deps.state.markTornDown(runId, new Date(deps.now()).toISOString());
           if (res.failed.length > 0) sp.fail(`Teardown of run ${runId} left ${res.failed.length} resources: run \`ddbs-test teardown\``);
           else sp.succeed(`Tore down run ${runId} (${res.deleted.length} deleted)`);
         } catch (err) {
@@ -226,7 +248,8 @@ export function runCommand(deps: (opts: GlobalOptions) => CommandDeps, signal?: 
         d.reporter.warn(`could not write --out ${opts.out}: ${(err as Error).message}`);
       }
     }
-    checkThresholds(doc.cells, opts);
+    const err = verdictError(doc.cells, thresholdBreaches(doc.cells, opts));
+    if (err) throw err;
   });
   return cmd;
 }
