@@ -26,6 +26,7 @@ const LOADERS: Record<string, () => Promise<(deps: DepsFactory) => Command>> = {
   seed: async () => (await import('./commands/seed.ts')).seedCommand,
   count: async () => (await import('./commands/count.ts')).countCommand,
   run: async () => (await import('./commands/run.ts')).runCommand,
+  results: async () => (await import('./commands/results.ts')).resultsCommand,
   teardown: async () => (await import('./commands/teardown.ts')).teardownCommand,
   local: async () => (await import('./commands/local.ts')).localCommand,
   doctor: async () => (await import('./commands/doctor.ts')).doctorCommand,

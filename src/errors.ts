@@ -4,12 +4,15 @@
 export interface ErrorDetails {
   hint?: string;
   cause?: unknown;
+  /** The command already printed its result document: --json must not print a second one. */
+  resultPrinted?: boolean;
 }
 
 export class DdbsError extends Error {
   readonly hint: string | undefined;
   readonly exitCode: number;
   readonly code: string;
+  readonly resultPrinted: boolean;
 
   constructor(code: string, message: string, exitCode: number, details: ErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -17,6 +20,7 @@ export class DdbsError extends Error {
     this.code = code;
     this.exitCode = exitCode;
     this.hint = details.hint;
+    this.resultPrinted = details.resultPrinted ?? false;
   }
 
   toJSON(): Record<string, unknown> {
@@ -56,6 +60,16 @@ export class StateError extends DdbsError {
 export class VerificationError extends DdbsError {
   constructor(message: string, details: ErrorDetails = {}) {
     super('VerificationFailed', message, 1, details);
+  }
+}
+
+/**
+ * Not verified: records still in flight, or the evidence is gone or partial. Exit 4. Neither a
+ * success nor a proof of loss.
+ */
+export class NotVerifiedError extends DdbsError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super('NotVerified', message, 4, details);
   }
 }
 

@@ -10,6 +10,7 @@ import type { IAMClient } from '@aws-sdk/client-iam';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { LOCAL_CREDENTIALS, type Target } from './target.ts';
 import { UsageError } from '../errors.ts';
+import { tagTargetKind } from './errors.ts';
 
 export type DynamoDbApi = Pick<DynamoDBClient, 'send'>;
 export type StreamsApi = Pick<DynamoDBStreamsClient, 'send'>;
@@ -55,6 +56,7 @@ async function clientConfig(target: Target): Promise<ClientConfig> {
 interface SdkClient {
   send(command: unknown, options?: unknown): Promise<unknown>;
   destroy(): void;
+  middlewareStack: { add(middleware: unknown, options: unknown): void };
 }
 
 /**
@@ -71,6 +73,11 @@ export function createClients(target: Target): Clients {
       (client ??= Promise.all([load(), (config ??= clientConfig(target))]).then(([Client, c]) => {
         const sdk = new Client(c);
         made.push(sdk);
+        // Errors remember which kind of target they came from, so their hint can fit it.
+        sdk.middlewareStack.add(
+          (next: (args: unknown) => Promise<unknown>) => (args: unknown) => next(args).catch((err: unknown) => Promise.reject(tagTargetKind(err, target.kind))),
+          { step: 'initialize', name: 'ddbsTargetKind' },
+        );
         return sdk;
       }));
     // One cast, here: `send` forwards to the SDK client's own, whose typed overloads the Api names.

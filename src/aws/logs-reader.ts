@@ -1,15 +1,20 @@
-// Reads the consumer's marker lines (and, on request, the handler's own lines containing a text)
-// from CloudWatch Logs. FilterLogEvents, paginated, backing off on throttling so a long --wait
-// stays within the log service's request quotas. Lines are kept by event id, so re-reading an
-// overlapping window never counts an event twice.
+// Reads the consumer's marker lines, the platform's REPORT lines (an invocation has ended) and, on
+// request, the handler's own lines containing a text, from CloudWatch Logs. FilterLogEvents,
+// paginated, backing off on throttling so a long --wait stays within the log service's request
+// quotas. Lines are kept by event id, so re-reading an overlapping window never counts an event
+// twice. Evidence that is gone (the log group was deleted or expired) or a page that could not be
+// read is reported as `problem`, never as an empty log: count then says "unverifiable".
 import { FilterLogEventsCommand, GetQueryResultsCommand, StartQueryCommand } from '@aws-sdk/client-cloudwatch-logs';
 import type { LogsApi } from './clients.ts';
-import { parseConsumerLine, type ConsumerLine } from '../core/reconcile.ts';
+import { parseConsumerLine, parseConsumerLinesIn, parseReportRequestId, type ConsumerLine } from '../core/consumer-lines.ts';
 import { errorName, translateAwsError } from './errors.ts';
 import { pause as sleep, THROTTLING_ERRORS } from '../core/timing.ts';
 
-/** Matches only the consumer's own JSON lines (they are pure JSON events). */
-export const CONSUMER_FILTER = '{ $.ddbsTest = "v1" }';
+/**
+ * The consumer's marker lines wherever they start in an event (a handler may leave text before
+ * them), or a platform REPORT line. A JSON filter would miss a marker with text in front of it.
+ */
+export const CONSUMER_FILTER = `?ddbsTest ?${phrasePattern('REPORT RequestId')}`;
 /** Events that arrive late are still caught: each poll re-reads this far behind the newest one. */
 const OVERLAP_MS = 120_000;
 const THROTTLED = THROTTLING_ERRORS;
@@ -31,10 +36,22 @@ export function phrasePattern(text: string): string {
 export interface LineSource {
   poll(): Promise<number>;
   lines(): Iterable<ConsumerLine>;
+  /** Request ids whose REPORT line was read (those invocations have ended). */
+  readonly reported: ReadonlySet<string>;
+  /** Set when the evidence is gone or partial (names the log group and what happened). */
+  readonly problem: string | undefined;
+}
+
+function goneProblem(logGroup: string): string {
+  return `the consumer's log group ${logGroup} does not exist any more (deleted, or expired by its retention)`;
 }
 
 export class ConsumerLogReader implements LineSource {
-  private readonly events = new Map<string, ConsumerLine>();
+  private readonly events = new Map<string, ConsumerLine[]>();
+  private lineCount = 0;
+  readonly reported = new Set<string>();
+  problem: string | undefined;
+  private polled = false;
   private newest: number;
   private readonly opts: LogReaderOptions;
   private readonly logs: LogsApi;
@@ -47,24 +64,29 @@ export class ConsumerLogReader implements LineSource {
 
   /** Fetches what arrived since the last poll; returns how many new consumer lines were found. */
   async poll(): Promise<number> {
-    const before = this.events.size;
+    const before = this.lineCount;
     const from = Math.max(this.opts.startTime, this.newest - OVERLAP_MS);
-    await forEachEvent(this.logs, { logGroupName: this.opts.logGroup, startTime: from, filterPattern: CONSUMER_FILTER }, this.opts, (id, ts, message) => {
+    const outcome = await forEachEvent(this.logs, { logGroupName: this.opts.logGroup, startTime: from, filterPattern: CONSUMER_FILTER }, this.opts, (id, ts, message) => {
       if (this.events.has(id)) return;
-      const line = parseConsumerLine(message);
-      if (!line) return;
-      this.events.set(id, line);
       if (ts > this.newest) this.newest = ts;
-    });
-    return this.events.size - before;
+      const rid = parseReportRequestId(message);
+      if (rid) this.reported.add(rid);
+      const lines = parseConsumerLinesIn(message);
+      if (lines.length === 0) return;
+      this.events.set(id, lines);
+      this.lineCount += lines.length;
+    }, this.polled);
+    this.polled = true;
+    if (outcome !== 'ok') this.problem = outcome === 'gone' ? goneProblem(this.opts.logGroup) : `a page of ${this.opts.logGroup} could not be read (${outcome})`;
+    return this.lineCount - before;
   }
 
-  lines(): Iterable<ConsumerLine> {
-    return this.events.values();
+  *lines(): Iterable<ConsumerLine> {
+    for (const list of this.events.values()) yield* list;
   }
 
   get size(): number {
-    return this.events.size;
+    return this.lineCount;
   }
 }
 
@@ -77,32 +99,43 @@ export async function countPatternLines(logs: LogsApi, opts: LogReaderOptions & 
   return n;
 }
 
+/**
+ * Visits every matching event. 'gone' = the log group does not exist (ddbs-test creates it when it
+ * attaches, so it was deleted or expired); any other failure after evidence was read (`tolerate`,
+ * or a later page) is returned as its message: the read is partial. A failure on the very first
+ * page of the first read is an AWS error (credentials, permissions) and throws.
+ */
 async function forEachEvent(
   logs: LogsApi,
   query: { logGroupName: string; startTime: number; filterPattern: string },
   opts: LogReaderOptions,
   visit: (eventId: string, timestamp: number, message: string) => void,
-): Promise<void> {
+  tolerate = false,
+): Promise<'ok' | 'gone' | string> {
   const wait = opts.wait ?? sleep;
   let nextToken: string | undefined;
   let backoff = 500;
+  let pages = 0;
   do {
     let page;
     try {
       page = await logs.send(new FilterLogEventsCommand({ ...query, limit: 10_000, ...(nextToken ? { nextToken } : {}) }), opts.signal ? { abortSignal: opts.signal } : {});
       backoff = 500;
     } catch (err) {
-      if (errorName(err) === 'ResourceNotFoundException') return; // no invocation has logged yet
+      if (errorName(err) === 'ResourceNotFoundException') return 'gone';
       if (THROTTLED.has(errorName(err) ?? '')) {
         await wait(backoff + Math.random() * backoff, opts.signal);
         backoff = Math.min(backoff * 2, 20_000);
         continue;
       }
-      throw translateAwsError(err, `reading logs of ${query.logGroupName}`);
+      if (opts.signal?.aborted || (!tolerate && pages === 0)) throw translateAwsError(err, `reading logs of ${query.logGroupName}`);
+      return `${errorName(err) ?? 'error'}: ${(err as Error).message}`;
     }
+    pages++;
     for (const e of page.events ?? []) visit(e.eventId ?? `${e.logStreamName}/${e.timestamp}/${e.message}`, e.timestamp ?? 0, e.message ?? '');
     nextToken = page.nextToken;
   } while (nextToken);
+  return 'ok';
 }
 
 /** Runs a Logs Insights query to completion and returns its rows as field → value maps. */
@@ -120,13 +153,22 @@ export async function runInsightsQuery(logs: LogsApi, opts: { logGroup: string; 
       delay = Math.min(delay * 2, 2000);
     }
   } catch (err) {
-    if (errorName(err) === 'ResourceNotFoundException') return [];
+    if (errorName(err) === 'ResourceNotFoundException') throw new LogGroupGoneError(opts.logGroup);
     throw translateAwsError(err, `querying ${opts.logGroup} with Logs Insights`);
   }
 }
 
+/** The log group a query was meant for does not exist. */
+export class LogGroupGoneError extends Error {
+  readonly logGroup: string;
+  constructor(logGroup: string) {
+    super(goneProblem(logGroup));
+    this.logGroup = logGroup;
+  }
+}
+
 const INSIGHTS_LIMIT = 10_000;
-const CONSUMER_QUERY = `fields @message, @ptr | filter @message like '"ddbsTest":"v1"' | limit ${INSIGHTS_LIMIT}`;
+const CONSUMER_QUERY = `fields @message, @ptr | filter @message like '"ddbsTest":"v1"' or @message like 'REPORT RequestId' | limit ${INSIGHTS_LIMIT}`;
 
 /**
  * The same consumer lines, read with Logs Insights queries instead of FilterLogEvents (`--insights`).
@@ -134,7 +176,9 @@ const CONSUMER_QUERY = `fields @message, @ptr | filter @message like '"ddbsTest"
  * fits; rows are kept by @ptr, so overlapping polls never count a line twice.
  */
 export class InsightsLogReader implements LineSource {
-  private readonly rows = new Map<string, ConsumerLine>();
+  private readonly rows = new Map<string, ConsumerLine[]>();
+  readonly reported = new Set<string>();
+  problem: string | undefined;
   private readonly logs: LogsApi;
   private readonly opts: LogReaderOptions;
 
@@ -145,7 +189,12 @@ export class InsightsLogReader implements LineSource {
 
   async poll(): Promise<number> {
     const before = this.rows.size;
-    await this.window(this.opts.startTime, Date.now());
+    try {
+      await this.window(this.opts.startTime, Date.now());
+    } catch (err) {
+      if (!(err instanceof LogGroupGoneError)) throw err;
+      this.problem = err.message;
+    }
     return this.rows.size - before;
   }
 
@@ -160,13 +209,16 @@ export class InsightsLogReader implements LineSource {
     for (const row of rows) {
       const key = row['@ptr'] ?? `${row['@timestamp']}|${row['@message']}`;
       if (this.rows.has(key)) continue;
-      const line = parseConsumerLine(row['@message'] ?? '');
-      if (line) this.rows.set(key, line);
+      const message = row['@message'] ?? '';
+      const rid = parseReportRequestId(message);
+      if (rid) this.reported.add(rid);
+      const lines = parseConsumerLinesIn(message);
+      if (lines.length > 0) this.rows.set(key, lines);
     }
   }
 
-  lines(): Iterable<ConsumerLine> {
-    return this.rows.values();
+  *lines(): Iterable<ConsumerLine> {
+    for (const list of this.rows.values()) yield* list;
   }
 }
 

@@ -9,7 +9,7 @@ import {
 import type { DynamoDbApi } from './clients.ts';
 import { pollUntil } from './wait.ts';
 import { asTagList } from './ownership.ts';
-import { translateAwsError, errorName } from './errors.ts';
+import { translateAwsError, errorName, lostLocalTable } from './errors.ts';
 import type { KeyAttribute, StreamViewType } from '../core/keys.ts';
 import { AwsError } from '../errors.ts';
 
@@ -89,7 +89,8 @@ export async function describeTable(ddb: DynamoDbApi, name: string): Promise<Tab
     return tableInfo(out.Table ?? {});
   } catch (err) {
     if (errorName(err) === 'ResourceNotFoundException') {
-      throw new AwsError(`table ${name} was not found`, { code: 'ResourceNotFoundException', hint: 'check --table and --region, or create it with `ddbs-test create-table`', cause: err });
+      const lost = lostLocalTable(err);
+      throw new AwsError(`table ${name} was not found${lost ? `: ${lost}` : ''}`, { code: 'ResourceNotFoundException', hint: 'check --table and --region, or create it with `ddbs-test create-table`', cause: err });
     }
     throw translateAwsError(err, `describing table ${name}`);
   }

@@ -11,6 +11,7 @@ export const COMMANDS = [
   { name: 'seed', summary: 'write items to the table with BatchWriteItem (25 per request) and record the run', hasOptions: true },
   { name: 'count', summary: 'reconcile a run: written, delivered, processed, missing, duplicates, batches, latency, drain', hasOptions: true },
   { name: 'run', summary: 'the matrix: per cell create-table, attach-consumer, seed, count --wait, teardown; then a table and a verdict', hasOptions: true },
+  { name: 'results', summary: 'list stored results, newest first (run id, when, target, cells, verdict)', hasOptions: true },
   { name: 'teardown', summary: 'delete what ddbs-test created (mappings, functions, roles, log groups, tables): only resources tagged as ours', hasOptions: true },
   { name: 'local', summary: 'manage the embedded local stack (DynamoDB Local, Lambda, CloudWatch Logs, IAM on 127.0.0.1)', hasOptions: false },
   { name: 'doctor', summary: 'check Node.js, Java, the local stack, credentials, region and permissions for the chosen target', hasOptions: true },

@@ -72,7 +72,7 @@ export function createDeps({ io, env, stdinIsTTY, signal = new AbortController()
           hint: 'check `ddbs-test local status` and its log; restart with `ddbs-test local start`, then `ddbs-test teardown --yes` removes what is left in the state file',
         });
       }
-      const { started, info } = await startStack({ home, port: target.port, region: target.region });
+      const { started, info } = await startStack({ home, port: target.port, region: target.region, onWait: (m) => io.info(m) });
       known = info;
       if (started) io.info(`Started the local stack at ${info.url} (stop it with \`ddbs-test local stop\`)`);
     },

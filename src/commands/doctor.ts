@@ -2,10 +2,12 @@
 // the local target; credentials, region and permissions for AWS — and says what to fix.
 import { Command } from 'commander';
 import { resolveTarget, type Target } from '../aws/target.ts';
+import type { StreamsApi } from '../aws/clients.ts';
+import { callerIdentity, permissionProbes, probeStreamRead } from '../aws/account.ts';
 import { addCommonOptions, type CommandDeps, type GlobalOptions } from './context.ts';
-import { checkJava, stackStatus, probePort } from '../local/index.ts';
+import { checkJava, inspectStack, probePort } from '../local/index.ts';
+import { runningSummary } from './local.ts';
 import { translateAwsError } from '../aws/errors.ts';
-import { callerIdentity, permissionProbes } from '../aws/account.ts';
 import { DdbsError } from '../errors.ts';
 
 export interface Check {
@@ -30,6 +32,17 @@ async function check(name: string, fn: () => Promise<string>): Promise<Check> {
   }
 }
 
+const STREAM_READ_ACTIONS = 'dynamodb:ListStreams, dynamodb:DescribeStream, dynamodb:GetShardIterator, dynamodb:GetRecords';
+
+/**
+ * count reads the table's stream itself (read-only): DescribeStream, GetShardIterator, GetRecords.
+ * Probed on the first stream the account lists, from LATEST, so nothing is read out of anyone's way.
+ */
+async function streamReadCheck(streams: StreamsApi): Promise<Check> {
+  const c = await check('permission stream read (count)', () => probeStreamRead(streams));
+  return c.ok ? c : { ...c, fix: `allow ${STREAM_READ_ACTIONS} on arn:aws:dynamodb:*:*:table/*/stream/* (count reads the stream to place every record at a hop)` };
+}
+
 export async function runDoctor(opts: GlobalOptions, deps: CommandDeps): Promise<DoctorResult> {
   const target: Target = resolveTarget(opts, deps.env);
   const checks: Check[] = [];
@@ -39,11 +52,17 @@ export async function runDoctor(opts: GlobalOptions, deps: CommandDeps): Promise
     checks.push(await check('Java (for DynamoDB Local)', async () => `Java ${await checkJava()}`));
     checks.push(
       await check('local stack', async () => {
-        const info = await stackStatus(deps.home);
-        if (info) return `running at ${info.url} (pid ${info.pid})`;
+        const found = await inspectStack(deps.home);
+        if (found.state === 'unhealthy') throw new DdbsError('StackUnhealthy', `unhealthy: ${found.reason}`, 3, { hint: found.hint });
+        if (found.state === 'running') {
+          const summary = runningSummary(found.jvm);
+          const lost = summary === 'running' ? '' : '; the tables created before are gone, commands create what they need again';
+          return `${summary} at ${found.info.url} (pid ${found.info.pid}, DynamoDB Local pid ${found.info.jvmPid ?? '?'})${lost}`;
+        }
         const port = target.port ?? 0;
         const answer = await probePort(port);
         if (answer === 'other') throw new DdbsError('PortBusy', `port ${port} is held by another program`, 3, { hint: 'choose another port with --port or DDBS_TEST_LOCAL_PORT' });
+        if (answer === 'ours') throw new DdbsError('PortBusy', `port ${port} is held by the local stack of another DDBS_TEST_HOME`, 3, { hint: 'use that home, or choose another port with --port or DDBS_TEST_LOCAL_PORT' });
         return `not running; port ${port} is free (commands start it when needed)`;
       }),
     );
@@ -62,6 +81,7 @@ export async function runDoctor(opts: GlobalOptions, deps: CommandDeps): Promise
     const probes = permissionProbes(clients);
     const credentialsOk = checks.at(-1)?.ok === true;
     if (credentialsOk) for (const [name, probe] of probes) checks.push(await check(`permission ${name}`, async () => (await probe(), 'allowed')));
+    if (credentialsOk) checks.push(await streamReadCheck(clients.streams));
   } finally {
     clients.destroy();
   }

@@ -10,17 +10,19 @@ import { runCreateTable } from './create-table.ts';
 import { runAttachConsumer, consumerSettings, type AttachOptions } from './attach-consumer.ts';
 import { packageConsumer } from '../aws/consumer.ts';
 import { runSeed } from './seed.ts';
-import { runCount } from './count.ts';
+import { runCount, verdictError } from './count.ts';
 import { teardownResources } from '../aws/teardown.ts';
 import { DEFAULTS } from '../core/defaults.ts';
 import { scopedIo } from '../core/io.ts';
 import { expandMatrix, type CellSpec } from '../core/matrix.ts';
-import { buildDocument, type Cell, type ResultDocument } from '../core/result.ts';
+import { buildDocument, SCHEMA_VERSION, type Cell, type ResultDocument } from '../core/result.ts';
+import { ResultsStore } from '../core/results-store.ts';
 import { newRunId } from '../core/run-id.ts';
-import { checkThresholds, type Thresholds } from '../core/thresholds.ts';
+import { thresholdBreaches, type Thresholds } from '../core/thresholds.ts';
 import { resolveTarget, targetKey } from '../aws/target.ts';
 import { formatResultTable, toCsv, toMarkdown } from '../output/result-table.ts';
 import { confirmAwsPlan } from './aws-plan.ts';
+import { checkConsumerRuntime } from './consumer-runtime.ts';
 import { InterruptedError, UsageError } from '../errors.ts';
 import { VERSION } from '../version.ts';
 
@@ -44,9 +46,27 @@ export interface RunOptions extends GlobalOptions, Thresholds {
   out?: string;
   keep?: boolean;
   idle?: number;
+  policyArn?: string[];
 }
 
 const OUT_FORMATS = ['.json', '.csv', '.md'];
+/** Lambda's longest function timeout, and the room the consumer and its log lines need beyond the work. */
+const MAX_FUNCTION_TIMEOUT_S = 900;
+const TIMEOUT_MARGIN_S = 10;
+const DEFAULT_FUNCTION_TIMEOUT_S = 30;
+
+/**
+ * The function timeout for a cell: room for --work-ms plus a margin, at least the 30 s default.
+ * Work that cannot fit in Lambda's 900 s is refused: every invocation would time out, and the
+ * records would be lost to retries instead of measured.
+ */
+export function functionTimeoutFor(workMs: number): number {
+  const needed = Math.ceil(workMs / 1000) + TIMEOUT_MARGIN_S;
+  if (needed > MAX_FUNCTION_TIMEOUT_S) {
+    throw new UsageError(`--work-ms ${workMs} cannot fit in Lambda's ${MAX_FUNCTION_TIMEOUT_S} s function timeout (the consumer needs ${TIMEOUT_MARGIN_S} s beyond the work)`, { hint: `use --work-ms ${(MAX_FUNCTION_TIMEOUT_S - TIMEOUT_MARGIN_S) * 1000} or less` });
+  }
+  return Math.max(DEFAULT_FUNCTION_TIMEOUT_S, needed);
+}
 
 function attachOptions(opts: RunOptions, spec: CellSpec, table: string, runId: string): AttachOptions {
   return {
@@ -55,8 +75,9 @@ function attachOptions(opts: RunOptions, spec: CellSpec, table: string, runId: s
     batchSize: spec.batchSize, batchWindow: spec.batchWindowS, parallelizationFactor: spec.parallelizationFactor,
     startingPosition: DEFAULTS.consumer.startingPosition, maxRetries: opts.maxRetries ?? DEFAULTS.consumer.maxRetries, maxRecordAge: DEFAULTS.consumer.maxRecordAgeS,
     ...(opts.bisect ? { bisect: true } : {}), ...(opts.reportFailures ? { reportFailures: true } : {}),
-    memory: DEFAULTS.consumer.memoryMb, timeout: DEFAULTS.consumer.timeoutS, workMs: spec.workMs, failRate: spec.failRate,
+    memory: DEFAULTS.consumer.memoryMb, timeout: functionTimeoutFor(spec.workMs), workMs: spec.workMs, failRate: spec.failRate,
     ...(opts.code ? { code: opts.code } : {}), ...(opts.handler ? { handler: opts.handler } : {}), ...(opts.runtime ? { runtime: opts.runtime } : {}),
+    ...(opts.policyArn ? { policyArn: opts.policyArn } : {}),
   };
 }
 
@@ -92,7 +113,10 @@ async function runCell(spec: CellSpec, index: number, total: number, opts: RunOp
       { ...pickTarget(opts), run: runId, wait: true, idle: opts.idle ?? DEFAULTS.count.idleS, timeout: DEFAULTS.run.cellTimeoutS, pollMs: DEFAULTS.run.countPollMs, ...(opts.pattern ? { pattern: opts.pattern } : {}) },
       deps,
     );
-    return { ...counted.cell, wallMs: deps.now() - started };
+    const cell = { ...counted.cell, wallMs: deps.now() - started };
+    // Kept after teardown: a later `count` shows this result instead of recounting deleted evidence.
+    new ResultsStore(deps.home).save({ runId, measuredAt: cell.evidence.measuredAt, command: 'run', target: counted.target, schemaVersion: SCHEMA_VERSION, cell });
+    return cell;
   } catch (err) {
     // The step that failed ends its phase here; the teardown below opens its own.
     deps.io.phaseEnd(undefined, false);
@@ -108,6 +132,7 @@ async function runCell(spec: CellSpec, index: number, total: number, opts: RunOp
         try {
           const res = await teardownResources(mine, clients, deps.state, key, { onProgress: (done, all) => deps.io.progress({ phase, done, total: all, unit: 'resources' }) });
           deps.state.removeAttachment(key, table);
+          deps.state.markTornDown(runId, new Date(deps.now()).toISOString());
           if (res.failed.length > 0) deps.io.phaseEnd(`Teardown of run ${runId} left ${res.failed.length} resources: run \`ddbs-test teardown\``, false);
           else deps.io.phaseEnd(`Tore down run ${runId} (${res.deleted.length} deleted)`);
         } catch (err) {
@@ -155,7 +180,11 @@ export async function runMatrix(opts: RunOptions, deps: CommandDeps): Promise<Re
   // Validate every cell's consumer settings, and the user's code once, before anything is created.
   for (const c of cells) consumerSettings(attachOptions(opts, c, 'validation', 'validation'));
   const first = cells[0];
-  if (first) await packageConsumer(consumerSettings(attachOptions(opts, first, 'validation', 'validation')));
+  if (first) {
+    const settings = consumerSettings(attachOptions(opts, first, 'validation', 'validation'));
+    await checkConsumerRuntime(settings, target, {}, deps.env);
+    await packageConsumer(settings);
+  }
   if (target.kind === 'aws') await confirmAwsPlan(cells, target, opts, deps);
   const results: Cell[] = [];
   for (const [i, spec] of cells.entries()) {
@@ -197,6 +226,7 @@ export function runCommand(deps: (opts: GlobalOptions) => CommandDeps): Command 
     .option('--code <path>', 'your own handler code to wrap (file or folder)')
     .option('--handler <module.function>', 'your handler, e.g. index.handler')
     .addOption(new Option('--runtime <runtime>', 'runtime for --code (default nodejs22.x; python3.12 for .py code)').choices(['nodejs22.x', 'nodejs20.x', 'python3.12', 'python3.13']))
+    .option('--policy-arn <arn>', 'also attach this managed policy to each consumer role (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--pattern <text>', "also count your handler's log lines containing TEXT")
     .option('--concurrency <n>', 'seed requests in flight (1-256)', intInRange(1, 256), DEFAULTS.seed.concurrency)
     .option('--item-size <bytes>', 'approximate item size (64-399000 bytes)', intInRange(64, 399_000), DEFAULTS.seed.itemSizeBytes)
@@ -219,7 +249,8 @@ export function runCommand(deps: (opts: GlobalOptions) => CommandDeps): Command 
         d.io.warn(`could not write --out ${opts.out}: ${(err as Error).message}`);
       }
     }
-    checkThresholds(doc.cells, opts);
+    const err = verdictError(doc.cells, thresholdBreaches(doc.cells, opts));
+    if (err) throw err;
   });
   return cmd;
 }

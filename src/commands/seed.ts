@@ -41,6 +41,11 @@ export async function runSeed(opts: SeedOptions, deps: CommandDeps): Promise<See
   if (opts.run !== undefined && !isValidRunId(opts.run)) {
     throw new UsageError(`--run must be 4 to 20 characters of 0-9 and a-z (got '${opts.run}')`, { hint: 'omit --run for a new run id' });
   }
+  // A run's items and write timings are one measurement: appending to a recorded run would mix two
+  // seeds into one latency series and overwrite its timings, so an existing run id is refused.
+  if (opts.run !== undefined && deps.state.findRun(opts.run)) {
+    throw new UsageError(`--run ${opts.run}: that run already exists; reusing a run id would overwrite its write timings`, { hint: 'omit --run for a new run id, or pick an id that `ddbs-test results` and the state file do not list' });
+  }
   await deps.ensureStack(target);
   const clients = deps.clients(target);
   try {
@@ -118,7 +123,7 @@ export function seedCommand(deps: (opts: GlobalOptions) => CommandDeps): Command
     .option('--concurrency <n>', 'requests in flight (1-256)', intInRange(1, 256), DEFAULTS.seed.concurrency)
     .option('--rate <n>', 'items per second (1-1000000)', intInRange(1, 1_000_000))
     .option('--item-size <bytes>', 'approximate item size (64-399000 bytes)', intInRange(64, 399_000), DEFAULTS.seed.itemSizeBytes)
-    .option('--run <runId>', 'reuse this run id (4-20 characters of 0-9 a-z; default: a new one)')
+    .option('--run <runId>', 'use this (new) run id (4-20 characters of 0-9 a-z; default: a new one; an existing run is refused)')
     .addHelpText('after', '\nExamples:\n  $ ddbs-test seed --table t1 --items 10000\n  $ ddbs-test seed --table t1 --items 100000 --rate 2000');
   addCommonOptions(cmd);
   cmd.action(async (opts: SeedOptions) => {

@@ -1,15 +1,11 @@
 // Types for ddbs_consumer.mjs (plain JS so Lambda runs it without a build step).
-import type { RecordIdentity } from './ddbs_identity.mjs';
-
-export declare const MARKER_VERSION: 'v1';
-export declare const MAX_LINE_BYTES: number;
-
-export declare function encodeBatchLines(batch: { rid: string; t: number; ids: readonly RecordIdentity[] }, maxBytes?: number): string[];
-export declare function encodeDoneLine(rid: string, outcome: { ok: true } | { ok: false; all: true } | { ok: false; failed: readonly RecordIdentity[] }): string;
+export { MARKER_VERSION, MAX_LINE_BYTES, encodeBatchLines, encodeDoneLine } from './ddbs_lines.mjs';
 
 export interface ConsumerDeps {
   env?: Record<string, string | undefined>;
   write?: (line: string) => void;
+  /** Where marker lines go when `write` is not given (default process.stdout); its writes are watched. */
+  stdout?: { write(chunk: string | Uint8Array, ...rest: unknown[]): boolean };
   now?: () => number;
   random?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -20,5 +16,7 @@ export interface ConsumerDeps {
 
 export type ConsumerHandler = (event: unknown, context: unknown) => Promise<unknown>;
 
+export declare function freshLineWriter(stream: { write(chunk: string | Uint8Array, ...rest: unknown[]): boolean }): (line: string) => void;
+export declare function userFailures(result: unknown, batchSeqs: Set<string>): Set<string> | undefined;
 export declare function createHandler(deps?: ConsumerDeps): ConsumerHandler;
 export declare const handler: ConsumerHandler;

@@ -3,8 +3,9 @@
 //
 // Per invocation it writes, as pure JSON lines on stdout (no console prefix, so CloudWatch holds
 // exactly the JSON):
-//   1. {"ddbsTest":"v1","kind":"batch",...} with every record's identity, split into parts when a
-//      line would pass ~200 KB (a CloudWatch event holds at most 256 KB);
+//   1. {"ddbsTest":"v1","kind":"batch",...} with every record's identity and the batch's first and
+//      last SequenceNumber, split into parts when a line would pass ~200 KB (a CloudWatch event
+//      holds at most 256 KB); each line starts on a fresh line (see freshLineWriter);
 //   2. the configured work (DDBS_WORK_MS, user code, DDBS_FAIL_RATE faults);
 //   3. {"ddbsTest":"v1","kind":"done",...}: ok, all failed, or the records a partial batch
 //      response reported failed. A timeout or crash leaves no done line.
@@ -12,68 +13,29 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { identify } from './ddbs_identity.mjs';
+import { encodeBatchLines, encodeDoneLine } from './ddbs_lines.mjs';
 
-export const MARKER_VERSION = 'v1';
-export const MAX_LINE_BYTES = 200_000;
+export { MARKER_VERSION, MAX_LINE_BYTES, encodeBatchLines, encodeDoneLine } from './ddbs_lines.mjs';
 const USER_MODULE_EXTENSIONS = ['.js', '.mjs', '.cjs'];
 
-/** Groups identities into the line's `s` ({runId: [seq…]}) and `h` ([hash…]) fields. */
-function group(ids) {
-  const s = new Map();
-  const h = [];
-  for (const id of ids) {
-    if ('hash' in id) h.push(id.hash);
-    else {
-      const seqs = s.get(id.run);
-      if (seqs) seqs.push(id.seq);
-      else s.set(id.run, [id.seq]);
-    }
-  }
-  return { s: Object.fromEntries(s), h };
-}
-
-/** Rough JSON size of one identity inside a part, to cut parts without re-serialising. */
-function entryBytes(id, runsInPart) {
-  if ('hash' in id) return id.hash.length + 3;
-  const seqBytes = String(id.seq).length + 1;
-  return runsInPart.has(id.run) ? seqBytes : seqBytes + id.run.length + 6;
-}
-
 /**
- * The batch line(s) of one invocation. `n` is the invocation's record count in every part; the
- * parts together list each record exactly once.
+ * A line writer on `stream` (stdout) that starts every marker line on a fresh line: stdout is
+ * shared with the user's handler, which may leave text without a newline (`process.stdout.write('x ')`);
+ * its writes are watched so a "\n" goes first only when the last byte written was not one.
  */
-export function encodeBatchLines({ rid, t, ids }, maxBytes = MAX_LINE_BYTES) {
-  const head = { ddbsTest: MARKER_VERSION, kind: 'batch', rid, t, n: ids.length };
-  const whole = JSON.stringify({ ...head, part: 0, parts: 1, ...group(ids) });
-  if (Buffer.byteLength(whole) <= maxBytes) return [whole];
-  const emptyBytes = Buffer.byteLength(JSON.stringify({ ...head, part: 99999, parts: 99999, s: {}, h: [] }));
-  const budget = Math.max(64, maxBytes - emptyBytes);
-  const chunks = [];
-  let chunk = [];
-  let used = 0;
-  let runs = new Set();
-  for (const id of ids) {
-    const bytes = entryBytes(id, runs);
-    if (chunk.length > 0 && used + bytes > budget) {
-      chunks.push(chunk);
-      chunk = [];
-      used = 0;
-      runs = new Set();
-    }
-    chunk.push(id);
-    used += entryBytes(id, runs);
-    if (!('hash' in id)) runs.add(id.run);
-  }
-  if (chunk.length > 0) chunks.push(chunk);
-  return chunks.map((c, part) => JSON.stringify({ ...head, part, parts: chunks.length, ...group(c) }));
-}
-
-/** The outcome line. `failed` lists records reported in batchItemFailures (partial response). */
-export function encodeDoneLine(rid, outcome) {
-  if (outcome.ok) return JSON.stringify({ ddbsTest: MARKER_VERSION, kind: 'done', rid, ok: true });
-  if (outcome.all) return JSON.stringify({ ddbsTest: MARKER_VERSION, kind: 'done', rid, ok: false, all: true });
-  return JSON.stringify({ ddbsTest: MARKER_VERSION, kind: 'done', rid, ok: false, failed: group(outcome.failed) });
+export function freshLineWriter(stream) {
+  const raw = stream.write.bind(stream);
+  let atLineStart = true;
+  stream.write = (chunk, ...rest) => {
+    const text = typeof chunk === 'string' ? chunk : chunk instanceof Uint8Array ? Buffer.from(chunk).toString('latin1') : '';
+    if (text.length > 0) atLineStart = text.endsWith('\n');
+    return raw(chunk, ...rest);
+  };
+  return (line) => {
+    const prefix = atLineStart ? '' : '\n';
+    atLineStart = true;
+    raw(`${prefix}${line}\n`);
+  };
 }
 
 function readConfig(env) {
@@ -125,13 +87,20 @@ function callUser(fn, event, context) {
 }
 
 /**
- * The user's partial batch response as failed sequence numbers, following Lambda's rules: null,
- * {} or an empty list mean success; an entry without a non-empty string itemIdentifier, or one that
- * is not in the batch, fails the whole batch (returns undefined).
+ * The user's partial batch response as failed sequence numbers, following the rule the event source
+ * mapping applies (src/local/esm/deliver.ts, AWS's documented success forms): undefined/null, {},
+ * an object without batchItemFailures (or with null or []), and an empty JSON list are success;
+ * every other response (a string such as 'ok', a number, a non-empty list, a batchItemFailures that
+ * is not a list, an entry without a non-empty string itemIdentifier that is in the batch) fails the
+ * whole batch (returns undefined).
  */
-function userFailures(result, batchSeqs) {
-  const list = result !== null && typeof result === 'object' ? result.batchItemFailures : undefined;
-  if (!Array.isArray(list)) return new Set();
+export function userFailures(result, batchSeqs) {
+  if (result === undefined || result === null) return new Set();
+  if (Array.isArray(result)) return result.length === 0 ? new Set() : undefined;
+  if (typeof result !== 'object') return undefined;
+  const list = result.batchItemFailures;
+  if (list === undefined || list === null) return new Set();
+  if (!Array.isArray(list)) return undefined;
   const failed = new Set();
   for (const entry of list) {
     const id = entry !== null && typeof entry === 'object' ? entry.itemIdentifier : undefined;
@@ -147,7 +116,7 @@ function userFailures(result, batchSeqs) {
  */
 export function createHandler(deps = {}) {
   const env = deps.env ?? process.env;
-  const write = deps.write ?? ((line) => process.stdout.write(line + '\n'));
+  const write = deps.write ?? freshLineWriter(deps.stdout ?? process.stdout);
   const now = deps.now ?? Date.now;
   const random = deps.random ?? Math.random;
   const sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
@@ -161,7 +130,8 @@ export function createHandler(deps = {}) {
     const rid = String(context?.awsRequestId ?? '');
     const records = Array.isArray(event?.Records) ? event.Records : [];
     const ids = records.map((r) => identify(r?.dynamodb?.Keys));
-    for (const line of encodeBatchLines({ rid, t, ids })) write(line);
+    const seqs = records.map((r) => r?.dynamodb?.SequenceNumber).filter((q) => typeof q === 'string');
+    for (const line of encodeBatchLines({ rid, t, ids, first: seqs[0], last: seqs.at(-1) })) write(line);
 
     const config = readConfig(env);
     let result;

@@ -2,7 +2,8 @@
 
 Same contract as ddbs_consumer.mjs: per invocation one batch line (split into parts above ~200 KB),
 the configured work (DDBS_WORK_MS, user code DDBS_USER_MODULE / DDBS_USER_FUNCTION, DDBS_FAIL_RATE,
-DDBS_REPORT_FAILURES), then one done line. Marker lines are printed as pure JSON with flush=True.
+DDBS_REPORT_FAILURES), then one done line. Marker lines are written as pure JSON, each starting on
+a fresh line, flushed at once.
 Identity rules mirror ddbs_identity.mjs exactly (a test compares both on tricky keys).
 Standard library only.
 """
@@ -63,25 +64,32 @@ def key_hash(keys):
 
 
 def identify(keys):
-    """(run, seq) for a seeded item, else ("#", hash)."""
+    """(run, seq) for a seeded item, else ("#", hash); (run, seq, hash) for a seeded-looking key
+    with a sort key (the whole key identifies an item written by another tool)."""
     if isinstance(keys, dict):
-        for name in sorted(keys.keys(), key=_utf16_order):
+        names = sorted(keys.keys(), key=_utf16_order)
+        for name in names:
             attr = keys[name]
             s = attr.get("S") if isinstance(attr, dict) else None
             if isinstance(s, str):
                 m = SEEDED_KEY_PATTERN.fullmatch(s)
                 if m:
+                    if len(names) > 1:
+                        return (m.group(1), int(m.group(2)), key_hash(keys))
                     return (m.group(1), int(m.group(2)))
     return ("#", key_hash(keys))
 
 
 def _group(ids):
     s, h = {}, []
-    for run, value in ids:
+    for ident in ids:
+        run, value = ident[0], ident[1]
         if run == "#":
             h.append(value)
-        else:
-            s.setdefault(run, []).append(value)
+            continue
+        if len(ident) > 2:
+            h.append(ident[2])
+        s.setdefault(run, []).append(value)
     return {"s": s, "h": h}
 
 
@@ -89,25 +97,31 @@ def _dumps(obj):
     return json.dumps(obj, separators=(",", ":"))
 
 
-def encode_batch_lines(rid, t, ids, max_bytes=MAX_LINE_BYTES):
+def encode_batch_lines(rid, t, ids, max_bytes=MAX_LINE_BYTES, first=None, last=None):
     head = {"ddbsTest": MARKER_VERSION, "kind": "batch", "rid": rid, "t": t, "n": len(ids)}
+    if isinstance(first, str):
+        head["f"] = first
+    if isinstance(last, str):
+        head["l"] = last
     whole = _dumps({**head, "part": 0, "parts": 1, **_group(ids)})
     if len(whole.encode("utf-8")) <= max_bytes:
         return [whole]
     empty = len(_dumps({**head, "part": 99999, "parts": 99999, "s": {}, "h": []}).encode("utf-8"))
     budget = max(64, max_bytes - empty)
     chunks, chunk, used, runs = [], [], 0, set()
-    for run, value in ids:
+    for ident in ids:
+        run, value = ident[0], ident[1]
+        extra = len(ident[2]) + 3 if len(ident) > 2 else 0
         if run == "#":
             size = len(value) + 3
         else:
-            size = len(str(value)) + 1 + (0 if run in runs else len(run) + 6)
+            size = extra + len(str(value)) + 1 + (0 if run in runs else len(run) + 6)
         if chunk and used + size > budget:
             chunks.append(chunk)
             chunk, used, runs = [], 0, set()
             if run != "#":
-                size = len(str(value)) + 1 + len(run) + 6
-        chunk.append((run, value))
+                size = extra + len(str(value)) + 1 + len(run) + 6
+        chunk.append(ident)
         used += size
         if run != "#":
             runs.add(run)
@@ -116,13 +130,44 @@ def encode_batch_lines(rid, t, ids, max_bytes=MAX_LINE_BYTES):
     return [_dumps({**head, "part": i, "parts": len(chunks), **_group(c)}) for i, c in enumerate(chunks)]
 
 
+class _LineStartTracker:
+    """Wraps sys.stdout to know whether the last character written ended a line: the handler shares
+    stdout and may leave text without a newline (sys.stdout.write("x ")); marker lines must start
+    on a fresh line to be found."""
+
+    def __init__(self, stream):
+        self._stream = stream
+        self.at_line_start = True
+
+    def write(self, text):
+        if isinstance(text, str) and text:
+            self.at_line_start = text.endswith("\n")
+        return self._stream.write(text)
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+def _stdout():
+    if not isinstance(sys.stdout, _LineStartTracker):
+        sys.stdout = _LineStartTracker(sys.stdout)
+    return sys.stdout
+
+
+def _emit(line):
+    out = _stdout()
+    prefix = "" if out.at_line_start else "\n"
+    out.write(prefix + line + "\n")
+    out.flush()
+
+
 def _done(rid, ok=False, all_failed=False, failed=None):
     line = {"ddbsTest": MARKER_VERSION, "kind": "done", "rid": rid, "ok": ok}
     if not ok and all_failed:
         line["all"] = True
     elif not ok:
         line["failed"] = _group(failed)
-    print(_dumps(line), flush=True)
+    _emit(_dumps(line))
 
 
 def _config():
@@ -156,10 +201,21 @@ def _load_user_function(config):
 
 
 def _user_failures(result, batch_seqs):
-    """Failed sequence numbers of a partial batch response; None = the whole batch failed."""
-    items = result.get("batchItemFailures") if isinstance(result, dict) else None
-    if not isinstance(items, list):
+    """Failed sequence numbers of a partial batch response; None = the whole batch failed.
+    Mirrors the event source mapping's rule (AWS's documented success forms): None, {}, a dict
+    without batchItemFailures (or None or [] there) and an empty list are success; any other
+    response ('ok', a number, a non-empty list, a non-list batchItemFailures, a bad entry) fails."""
+    if result is None:
         return set()
+    if isinstance(result, list):
+        return set() if len(result) == 0 else None
+    if not isinstance(result, dict):
+        return None
+    items = result.get("batchItemFailures")
+    if items is None:
+        return set()
+    if not isinstance(items, list):
+        return None
     failed = set()
     for entry in items:
         ident = entry.get("itemIdentifier") if isinstance(entry, dict) else None
@@ -175,8 +231,9 @@ def handler(event, context):
     records = event.get("Records") if isinstance(event, dict) else None
     records = records if isinstance(records, list) else []
     ids = [identify((r.get("dynamodb") or {}).get("Keys") if isinstance(r, dict) else None) for r in records]
-    for line in encode_batch_lines(rid, t, ids):
-        print(line, flush=True)
+    seqs = [q for q in ((r.get("dynamodb") or {}).get("SequenceNumber") if isinstance(r, dict) else None for r in records) if isinstance(q, str)]
+    for line in encode_batch_lines(rid, t, ids, first=seqs[0] if seqs else None, last=seqs[-1] if seqs else None):
+        _emit(line)
 
     config = _config()
     result = None

@@ -6,7 +6,8 @@ export type WireAttributeValue = { [type: string]: unknown };
 /** Key attributes of a record (dynamodb.Keys) or the key attributes of a scanned item. */
 export type WireKeys = Record<string, WireAttributeValue>;
 
-export type RecordIdentity = { run: string; seq: number } | { hash: string };
+/** Seeded: run and seq (plus the whole-key hash when the key has a sort key); foreign: the hash. */
+export type RecordIdentity = { run: string; seq: number; hash?: string } | { hash: string; run?: undefined; seq?: undefined };
 
 export declare const SEEDED_KEY_PATTERN: RegExp;
 export declare const KEY_HASH_LENGTH: number;
@@ -14,3 +15,4 @@ export declare function canonicalJson(value: unknown): string;
 export declare function keyHash(keys: WireKeys | null | undefined): string;
 export declare function identify(keys: WireKeys | null | undefined): RecordIdentity;
 export declare function identityString(keys: WireKeys | null | undefined): string;
+export declare function foreignIdentityString(keys: WireKeys | null | undefined): string;

@@ -42,23 +42,35 @@ export function keyHash(keys) {
 /**
  * Identity of a record from its Keys: { run, seq } for a seeded item, else { hash }. When several
  * S attributes match, the one whose name sorts first wins, so the answer does not depend on the
- * order in which a stream record or a Scan lists the key attributes.
+ * order in which a stream record or a Scan lists the key attributes. A seeded-looking key with more
+ * than one key attribute (a sort key) also carries the whole-key hash: `cust#3` with two different
+ * sort keys is two items, and a table written by another tool is counted by its whole key.
  */
 export function identify(keys) {
   if (keys !== null && typeof keys === 'object') {
-    for (const name of Object.keys(keys).sort()) {
+    const names = Object.keys(keys).sort();
+    for (const name of names) {
       const attr = keys[name];
       const s = attr !== null && typeof attr === 'object' ? attr.S : undefined;
       if (typeof s !== 'string') continue;
       const m = SEEDED_KEY_PATTERN.exec(s);
-      if (m) return { run: m[1], seq: Number(m[2]) };
+      if (m) return names.length > 1 ? { run: m[1], seq: Number(m[2]), hash: keyHash(keys) } : { run: m[1], seq: Number(m[2]) };
     }
   }
   return { hash: keyHash(keys) };
 }
 
-/** Identity as one string: `<runId>#<seq>` or the 16-hex hash (a hash never contains '#'). */
+/** Identity as one string for a seeded run: `<runId>#<seq>`, else the 16-hex hash (never contains '#'). */
 export function identityString(keys) {
   const id = identify(keys);
-  return 'hash' in id ? id.hash : `${id.run}#${id.seq}`;
+  return typeof id.run === 'string' ? `${id.run}#${id.seq}` : id.hash;
+}
+
+/**
+ * Identity of a record of a table written by another tool: its whole primary key. A single key
+ * attribute that looks seeded is the whole key (`cust#3`); with a sort key it is the hash.
+ */
+export function foreignIdentityString(keys) {
+  const id = identify(keys);
+  return typeof id.hash === 'string' ? id.hash : `${id.run}#${id.seq}`;
 }

@@ -25,7 +25,7 @@ export interface ConsumerZip {
 }
 
 const CONSUMER_HANDLER = 'ddbs_consumer.handler';
-const CONSUMER_FILES = { node: ['ddbs_consumer.mjs', 'ddbs_identity.mjs'], python: ['ddbs_consumer.py'] } as const;
+const CONSUMER_FILES = { node: ['ddbs_consumer.mjs', 'ddbs_identity.mjs', 'ddbs_lines.mjs'], python: ['ddbs_consumer.py'] } as const;
 const NODE_EXTENSIONS = ['.js', '.mjs', '.cjs'];
 // Lambda rejects a directly uploaded zip above 50 MB.
 const MAX_ZIP_BYTES = 50 * 1024 * 1024;

@@ -1,39 +1,26 @@
-// Reconciliation: turns the instrumented consumer's log lines into a cell's result numbers
-// (written, delivered, processed, missing, duplicates). Pure: no I/O, no clock. Counts records, never log lines: an invocation
-// may span several batch-line parts, a log event read twice counts once (deduplicated by rid and
-// part), and a record delivered again in another invocation is a duplicate.
+// Reconciliation: turns the instrumented consumer's log lines into per-record delivery facts and a
+// cell's numbers. Pure: no I/O, no clock (the caller passes `now`). Counts records, never log lines:
+// an invocation may span several batch-line parts, a log event read twice counts once (deduplicated
+// by rid and part), and a record delivered again in another invocation is a duplicate.
 import { summarizeLatency, minMeanMax, type LatencySummary, type MinMeanMax } from './stats.ts';
+import type { BatchLine, ConsumerLine, DoneLine, IdentityGroups } from './consumer-lines.ts';
 
-export type IdentityGroups = { s: Record<string, number[]>; h: string[] };
+export type { BatchLine, ConsumerLine, DoneLine, IdentityGroups } from './consumer-lines.ts';
+export { parseConsumerLine, parseConsumerLines, parseConsumerLinesIn } from './consumer-lines.ts';
 
-export interface BatchLine extends IdentityGroups {
-  kind: 'batch';
-  rid: string;
-  /** Receive time, epoch ms. */
-  t: number;
-  /** Records in the whole invocation (every part carries the same n). */
-  n: number;
-  part: number;
-  parts: number;
+/** One record of the stream (a table written by another tool): its whole-key identity and position. */
+export interface StreamRecordRef {
+  id: string;
+  seq: string;
 }
-
-export interface DoneLine {
-  kind: 'done';
-  rid: string;
-  ok: boolean;
-  /** The invocation failed as a whole (threw, or returned an invalid partial response). */
-  all?: boolean;
-  /** Partial batch response: the records reported in batchItemFailures. */
-  failed?: IdentityGroups;
-}
-
-export type ConsumerLine = BatchLine | DoneLine;
 
 export type ExpectedRecords =
   /** Seeded run: records `<runId>#0` … `<runId>#<items-1>`. */
   | { kind: 'seeded'; runId: string; items: number }
-  /** Foreign run: identities from identityOfItem() of the scanned items (16-hex key hashes). */
-  | { kind: 'keys'; ids: Iterable<string> };
+  /** Identities of items (foreignIdentityString), one record each: a Scan without a stream read. */
+  | { kind: 'keys'; ids: Iterable<string>; compositeKey?: boolean }
+  /** Every stream record (INSERT, MODIFY, REMOVE) plus items that never produced one (`extraIds`). */
+  | { kind: 'stream'; records: readonly StreamRecordRef[]; extraIds?: readonly string[]; compositeKey: boolean };
 
 export interface WriteRequestTiming {
   firstSeq: number;
@@ -50,127 +37,147 @@ export interface ReconcileInput {
   lines: Iterable<ConsumerLine>;
   patternLines?: number | null;
   missingSampleSize?: number;
+  /** Request ids with a REPORT line: those invocations have ended. */
+  reportedRids?: ReadonlySet<string>;
+  /** Now (epoch ms) and the function timeout: an invocation without outcome is running until then. */
+  now?: number;
+  functionTimeoutMs?: number;
+}
+
+export type InvocationOutcome = 'ok' | 'partial' | 'failed' | 'running';
+
+/** One invocation as the consumer logged it (what shard positions are made of). */
+export interface InvocationFact {
+  rid: string;
+  t: number;
+  first?: string;
+  last?: string;
+  outcome: InvocationOutcome;
 }
 
 export interface Reconciliation {
   written: number;
   delivered: number;
   processed: number;
-  missing: number;
-  missingSample: string[];
+  /** written − delivered (before verdict rules decide whether they are missing or in flight). */
+  notDelivered: number;
   duplicates: number;
   invocations: number;
   functionErrors: number;
-  /** Invocations with a batch line but no done line (timeout, crash, or logs not yet read). */
+  /** Invocations with a batch line and no outcome yet, within the function timeout. */
+  running: number;
+  /** Invocations that ended without an outcome line (timeout, crash: a REPORT line or the timeout says so). */
   invocationsWithoutOutcome: number;
-  /** Invocations that returned a partial batch response. */
   partialBatchResponses: number;
   /** Invocations for which fewer batch-line parts were read than the line announces. */
   incompleteInvocations: number;
   batch: MinMeanMax;
-  /** Histogram: records per invocation → number of invocations. */
   recordsPerInvocation: Record<string, number>;
   latencyMs: LatencySummary | null;
   firstDeliveryAt: number | null;
   lastDeliveryAt: number | null;
-  /** Record deliveries that belong to no expected record (other runs, unknown hashes). */
+  /** Record deliveries that belong to no expected record (other runs, unknown keys). */
   unexpected: number;
   patternLines: number | null;
+  /** Per record (index as in the expected space): deliveries, processed flag, failed attempts, in a running invocation. */
+  perRecord: { deliveries: Uint32Array; processed: Uint8Array; failedAttempts: Uint32Array; running: Uint8Array };
+  /** The invocations that carried expected records. */
+  invocationFacts: InvocationFact[];
 }
 
-const MARKER_VERSION = 'v1';
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
-
-function isIdentityGroups(v: unknown): v is IdentityGroups {
-  if (!isObject(v) || !isObject(v.s) || !Array.isArray(v.h)) return false;
-  for (const seqs of Object.values(v.s)) if (!Array.isArray(seqs) || !seqs.every(isCount)) return false;
-  return v.h.every((h) => typeof h === 'string');
-}
-
-function asConsumerLine(o: Record<string, unknown>): ConsumerLine | undefined {
-  if (o.ddbsTest !== MARKER_VERSION || typeof o.rid !== 'string') return undefined;
-  if (o.kind === 'batch') {
-    const ok = typeof o.t === 'number' && Number.isFinite(o.t) && isCount(o.n) && isCount(o.part) && isCount(o.parts) && o.part < o.parts && isIdentityGroups(o);
-    return ok ? (o as unknown as BatchLine) : undefined;
-  }
-  if (o.kind === 'done' && typeof o.ok === 'boolean') {
-    if (o.failed !== undefined && !isIdentityGroups(o.failed)) return undefined;
-    return o as unknown as DoneLine;
-  }
-  return undefined;
-}
-
-/**
- * One consumer line from a CloudWatch message, or undefined for anything else (platform lines,
- * the user's own logging, other tools). Tolerates a Lambda text prefix (`<ts>\t<reqId>\tINFO\t`)
- * and the JSON log format's envelope (`{"timestamp":…,"message":{…}}`).
- */
-export function parseConsumerLine(message: string): ConsumerLine | undefined {
-  const start = message.indexOf('{');
-  if (start < 0 || !message.includes('ddbsTest', start)) return undefined; // cheap pre-filter
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(message.slice(start));
-  } catch {
-    return undefined;
-  }
-  if (!isObject(parsed)) return undefined;
-  if (parsed.ddbsTest === undefined && parsed.message !== undefined) {
-    const inner = parsed.message;
-    if (typeof inner === 'string') return inner.includes('"ddbsTest"') ? parseConsumerLine(inner) : undefined;
-    return isObject(inner) ? asConsumerLine(inner) : undefined;
-  }
-  return asConsumerLine(parsed);
-}
-
-/** Record index resolution for one run: -1 = not an expected record. */
+/** Resolves the entries of a batch line to record indexes: -1 = not expected, -2 = skip (counted elsewhere). */
 interface RecordSpace {
   size: number;
-  indexOfSeeded(run: string, seq: number): number;
-  indexOfHash(hash: string): number;
-  keyOf(index: number): string;
+  fromSeeded(run: string, seq: number, inv: InvocationScope): number;
+  fromHash(hash: string, inv: InvocationScope): number;
+  /** The identity string of record `i` (to test it against a partial response's failed list). */
+  idOf(i: number): string;
 }
 
-function recordSpace(expected: ExpectedRecords): RecordSpace {
-  if (expected.kind === 'seeded') {
-    const { runId, items } = expected;
-    return {
-      size: items,
-      indexOfSeeded: (run, seq) => (run === runId && seq < items ? seq : -1),
-      indexOfHash: () => -1,
-      keyOf: (i) => `${runId}#${i}`,
-    };
-  }
-  const index = new Map<string, number>();
-  for (const id of expected.ids) if (!index.has(id)) index.set(id, index.size);
-  const keys = [...index.keys()];
+interface InvocationScope {
+  first?: string;
+  last?: string;
+  used: Set<number>;
+}
+
+/** Sequence numbers are decimal strings of 21–40 digits: compare by length, then text. */
+export function compareSeq(a: string, b: string): number {
+  return a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0;
+}
+
+function seededSpace(runId: string, items: number): RecordSpace {
   return {
-    size: index.size,
-    indexOfSeeded: (run, seq) => index.get(`${run}#${seq}`) ?? -1,
-    indexOfHash: (hash) => index.get(hash) ?? -1,
-    keyOf: (i) => keys[i]!,
+    size: items,
+    fromSeeded: (run, seq) => (run === runId && seq < items ? seq : -1),
+    fromHash: () => -2, // the whole-key hash a seeded record with a sort key also carries
+    idOf: (i) => `${runId}#${i}`,
   };
 }
 
-/** Indexes of the expected records in `groups` (a done line's failed list). */
-function indexSet(groups: IdentityGroups, space: RecordSpace): Set<number> {
-  const set = new Set<number>();
-  for (const run of Object.keys(groups.s)) for (const seq of groups.s[run]!) set.add(space.indexOfSeeded(run, seq));
-  for (const hash of groups.h) set.add(space.indexOfHash(hash));
+/**
+ * Records of a table written by another tool. A key may have several records (INSERT, MODIFY,
+ * REMOVE): a delivery is matched to the record of that key whose sequence number lies within the
+ * batch's first..last, never used twice in one invocation.
+ */
+function streamSpace(records: readonly StreamRecordRef[], extraIds: readonly string[], compositeKey: boolean): RecordSpace {
+  const byId = new Map<string, number[]>();
+  const ids: string[] = [];
+  const seqs: (string | undefined)[] = [];
+  const add = (id: string, seq: string | undefined) => {
+    const list = byId.get(id);
+    if (list) list.push(ids.length);
+    else byId.set(id, [ids.length]);
+    ids.push(id);
+    seqs.push(seq);
+  };
+  for (const r of records) add(r.id, r.seq);
+  for (const id of extraIds) add(id, undefined);
+  for (const list of byId.values()) if (list.length > 1) list.sort((a, b) => (seqs[a] && seqs[b] ? compareSeq(seqs[a]!, seqs[b]!) : seqs[a] ? -1 : 1));
+  const resolve = (id: string, inv: InvocationScope): number => {
+    const list = byId.get(id);
+    if (!list) return -1;
+    if (list.length === 1) return list[0]!;
+    const inRange = (i: number) => seqs[i] !== undefined && (!inv.first || compareSeq(seqs[i]!, inv.first) >= 0) && (!inv.last || compareSeq(seqs[i]!, inv.last) <= 0);
+    return list.find((i) => inRange(i) && !inv.used.has(i)) ?? list.find((i) => !inv.used.has(i)) ?? list[0]!;
+  };
+  return {
+    size: ids.length,
+    // With a sort key the consumer also logs the whole-key hash: the seeded-looking part is skipped.
+    fromSeeded: (run, seq, inv) => (compositeKey ? -2 : resolve(`${run}#${seq}`, inv)),
+    fromHash: (hash, inv) => resolve(hash, inv),
+    idOf: (i) => ids[i]!,
+  };
+}
+
+function recordSpace(expected: ExpectedRecords): RecordSpace {
+  if (expected.kind === 'seeded') return seededSpace(expected.runId, expected.items);
+  if (expected.kind === 'stream') return streamSpace(expected.records, expected.extraIds ?? [], expected.compositeKey);
+  const unique = [...new Set(expected.ids)];
+  return streamSpace([], unique, expected.compositeKey ?? false);
+}
+
+/** Identity strings listed in a partial response (seeded `run#seq` and hashes). */
+function failedIds(groups: IdentityGroups): Set<string> {
+  const set = new Set<string>(groups.h);
+  for (const run of Object.keys(groups.s)) for (const seq of groups.s[run]!) set.add(`${run}#${seq}`);
   return set;
 }
 
 interface Invocation {
-  /** Batch-line parts by part number (a part read twice is kept once). */
   parts: (BatchLine | undefined)[];
   done: DoneLine | undefined;
 }
 
-/** Keeps the most favourable outcome if a done line shows up twice (a log event read twice). */
-function betterDone(a: DoneLine | undefined, b: DoneLine): DoneLine {
+/**
+ * When two outcome lines disagree for one invocation, the less favourable one wins: a failure
+ * is evidence that a success line cannot undo (ok > partial > failed as a whole).
+ */
+function worseDone(a: DoneLine | undefined, b: DoneLine): DoneLine {
+  if (!a) return b;
   const rank = (d: DoneLine) => (d.ok ? 2 : d.failed ? 1 : 0);
-  return a && rank(a) >= rank(b) ? a : b;
+  if (rank(a) !== rank(b)) return rank(a) < rank(b) ? a : b;
+  if (a.failed && b.failed) return { ...a, failed: { s: { ...a.failed.s, ...b.failed.s }, h: [...a.failed.h, ...b.failed.h] } };
+  return a;
 }
 
 function groupByInvocation(lines: Iterable<ConsumerLine>): Map<string, Invocation> {
@@ -179,7 +186,7 @@ function groupByInvocation(lines: Iterable<ConsumerLine>): Map<string, Invocatio
     let inv = byRid.get(line.rid);
     if (!inv) byRid.set(line.rid, (inv = { parts: [], done: undefined }));
     if (line.kind === 'batch') inv.parts[line.part] = line;
-    else inv.done = betterDone(inv.done, line);
+    else inv.done = worseDone(inv.done, line);
   }
   return byRid;
 }
@@ -201,99 +208,118 @@ interface Tally {
   deliveries: Uint32Array;
   firstT: Float64Array;
   processed: Uint8Array;
+  failedAttempts: Uint32Array;
+  running: Uint8Array;
   unexpected: number;
 }
 
-/**
- * Counts one delivery of record `i` received at `t`; returns 1 if it is an expected record.
- * `failed` undefined = the invocation succeeded (ok) or failed as a whole (then `ok` is false).
- */
-function tally(st: Tally, i: number, t: number, ok: boolean, failed: Set<number> | undefined): number {
-  if (i < 0) {
-    st.unexpected++;
-    return 0;
-  }
-  st.deliveries[i]!++;
-  if (!(st.firstT[i]! <= t)) st.firstT[i] = t;
-  if (failed ? !failed.has(i) : ok) st.processed[i] = 1;
-  return 1;
+function outcomeOf(inv: Invocation, rid: string, t: number, input: ReconcileInput): InvocationOutcome {
+  const done = inv.done;
+  if (done?.ok) return 'ok';
+  if (done && !done.ok && done.failed && !done.all) return 'partial';
+  if (done) return 'failed';
+  // No outcome line: ended (timeout, crash) once its REPORT line is there or its timeout has passed.
+  if (input.reportedRids?.has(rid)) return 'failed';
+  if (input.now === undefined) return 'failed';
+  const limit = input.functionTimeoutMs ?? 900_000;
+  return input.now - t > limit + 5_000 ? 'failed' : 'running';
 }
 
 /** Reconciles one run. Lines may arrive in any order and include other runs' lines. */
 export function reconcile(input: ReconcileInput): Reconciliation {
   const space = recordSpace(input.expected);
-  const st: Tally = { deliveries: new Uint32Array(space.size), firstT: new Float64Array(space.size).fill(Number.NaN), processed: new Uint8Array(space.size), unexpected: 0 };
+  const n0 = space.size;
+  const st: Tally = { deliveries: new Uint32Array(n0), firstT: new Float64Array(n0).fill(Number.NaN), processed: new Uint8Array(n0), failedAttempts: new Uint32Array(n0), running: new Uint8Array(n0), unexpected: 0 };
   const batchSizes: number[] = [];
   const recordsPerInvocation: Record<string, number> = {};
+  const facts: InvocationFact[] = [];
   let functionErrors = 0;
   let withoutOutcome = 0;
+  let running = 0;
   let partial = 0;
   let incomplete = 0;
   let firstDeliveryAt = Number.POSITIVE_INFINITY;
   let lastDeliveryAt = Number.NEGATIVE_INFINITY;
 
-  for (const inv of groupByInvocation(input.lines).values()) {
-    const done = inv.done;
-    const ok = done?.ok === true;
-    const failed = done && !done.ok && done.failed ? indexSet(done.failed, space) : undefined;
-    let expectedHere = 0;
+  for (const [rid, inv] of groupByInvocation(input.lines)) {
+    const head = inv.parts.find((p) => p !== undefined);
+    if (!head) continue; // a done line without its batch line
+    const outcome = outcomeOf(inv, rid, head.t, input);
+    const failed = outcome === 'partial' ? failedIds(inv.done!.failed!) : undefined;
+    const scope: InvocationScope = { ...(head.f ? { first: head.f } : {}), ...(head.l ? { last: head.l } : {}), used: new Set() };
+    const hits: number[] = [];
     let partsSeen = 0;
     let n = 0;
     let announcedParts = 0;
-    let t = Number.NaN;
     for (const line of inv.parts) {
       if (!line) continue;
       partsSeen++;
       n = Math.max(n, line.n);
       announcedParts = Math.max(announcedParts, line.parts);
-      t = line.t;
-      for (const run of Object.keys(line.s)) for (const seq of line.s[run]!) expectedHere += tally(st, space.indexOfSeeded(run, seq), t, ok, failed);
-      for (const hash of line.h) expectedHere += tally(st, space.indexOfHash(hash), t, ok, failed);
+      const take = (i: number) => {
+        if (i === -2) return;
+        if (i < 0) st.unexpected++;
+        else {
+          scope.used.add(i);
+          hits.push(i);
+        }
+      };
+      for (const run of Object.keys(line.s)) for (const seq of line.s[run]!) take(space.fromSeeded(run, seq, scope));
+      for (const hash of line.h) take(space.fromHash(hash, scope));
     }
-    if (expectedHere === 0) continue; // another run's invocation, or a done line without its batch line
+    if (hits.length === 0) continue; // another run's invocation
+    const t = head.t;
+    for (const i of hits) {
+      st.deliveries[i]!++;
+      if (!(st.firstT[i]! <= t)) st.firstT[i] = t;
+      const ok = outcome === 'ok' || (failed !== undefined && !failed.has(space.idOf(i)));
+      if (ok) st.processed[i] = 1;
+      else if (outcome === 'running') st.running[i] = 1;
+      else st.failedAttempts[i]!++;
+    }
+    facts.push({ rid, t, ...(head.f ? { first: head.f } : {}), ...(head.l ? { last: head.l } : {}), outcome });
     batchSizes.push(n);
     recordsPerInvocation[n] = (recordsPerInvocation[n] ?? 0) + 1;
     if (t < firstDeliveryAt) firstDeliveryAt = t;
     if (t > lastDeliveryAt) lastDeliveryAt = t;
     if (partsSeen < announcedParts) incomplete++;
-    if (!done) withoutOutcome++;
-    if (!done || (!done.ok && !done.failed)) functionErrors++;
-    if (failed) partial++;
+    if (outcome === 'running') running++;
+    else if (!inv.done) withoutOutcome++;
+    if (outcome === 'failed') functionErrors++;
+    if (outcome === 'partial') partial++;
   }
-  const { deliveries, firstT, processed, unexpected } = st;
 
   let delivered = 0;
   let totalDeliveries = 0;
   let processedCount = 0;
-  const missingSample: string[] = [];
-  const sampleSize = input.missingSampleSize ?? 20;
-  for (let i = 0; i < space.size; i++) {
-    const d = deliveries[i]!;
+  for (let i = 0; i < n0; i++) {
+    const d = st.deliveries[i]!;
     totalDeliveries += d;
     if (d > 0) delivered++;
-    else if (missingSample.length < sampleSize) missingSample.push(space.keyOf(i));
-    processedCount += processed[i]!;
+    processedCount += st.processed[i]!;
   }
 
   return {
-    written: space.size,
+    written: n0,
     delivered,
     processed: processedCount,
-    missing: space.size - delivered,
-    missingSample,
+    notDelivered: n0 - delivered,
     duplicates: totalDeliveries - delivered,
     invocations: batchSizes.length,
     functionErrors,
+    running,
     invocationsWithoutOutcome: withoutOutcome,
     partialBatchResponses: partial,
     incompleteInvocations: incomplete,
     batch: minMeanMax(batchSizes),
     recordsPerInvocation,
-    latencyMs: latency(input, firstT),
+    latencyMs: latency(input, st.firstT),
     firstDeliveryAt: batchSizes.length > 0 ? firstDeliveryAt : null,
     lastDeliveryAt: batchSizes.length > 0 ? lastDeliveryAt : null,
-    unexpected,
+    unexpected: st.unexpected,
     patternLines: input.patternLines ?? null,
+    perRecord: { deliveries: st.deliveries, processed: st.processed, failedAttempts: st.failedAttempts, running: st.running },
+    invocationFacts: facts,
   };
 }
 
@@ -310,12 +336,7 @@ function latency(input: ReconcileInput, firstT: Float64Array): LatencySummary | 
   return summarizeLatency(values.subarray(0, count));
 }
 
-/** Parses many CloudWatch messages, keeping only consumer lines. */
-export function parseConsumerLines(messages: Iterable<string>): ConsumerLine[] {
-  const lines: ConsumerLine[] = [];
-  for (const m of messages) {
-    const line = parseConsumerLine(m);
-    if (line) lines.push(line);
-  }
-  return lines;
+/** Identity of record `i` for people (missing samples of seeded runs). */
+export function seededRecordKey(runId: string, i: number): string {
+  return `${runId}#${i}`;
 }

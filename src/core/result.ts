@@ -1,11 +1,20 @@
-// The result document: one cell per matrix cell, a verdict per cell and overall (complete only when
-// no written record is missing).
+// The result document: one cell per matrix cell, a verdict per cell and overall (the worst).
+// Version 2 adds the hop-by-hop fields (inStream, filtered, missingByHop), the evidence the
+// numbers stand on, and the verdict states in-flight and unverifiable. Readers accept version 1.
 import type { Reconciliation } from './reconcile.ts';
 import type { LatencySummary, MinMeanMax } from './stats.ts';
+import { HOPS, hopExplanation, type HopCounts, type HopReport, type MappingView } from './hops.ts';
+import { worstVerdict, type Verdict, type VerdictDecision } from './verdict.ts';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
-export type CellVerdict = 'complete' | 'incomplete' | 'duplicates';
+/** `duplicates` = complete with redeliveries (a cell verdict only; never a failure by itself). */
+export type CellVerdict = Verdict | 'duplicates';
+
+export interface Evidence {
+  kind: 'live' | 'stored';
+  measuredAt: string;
+}
 
 export interface Cell {
   items: number;
@@ -17,12 +26,20 @@ export interface Cell {
   runId: string;
   table: string;
   written: number;
+  inStream: number | null;
   delivered: number;
   processed: number;
+  filtered: number;
+  /** Lost records (only ever non-zero under `incomplete`). */
   missing: number;
+  missingByHop: HopCounts;
+  /** Not accounted for yet, window still open (in-flight) or evidence gone (unverifiable). */
+  pending: number;
   duplicates: number;
   invocations: number;
   functionErrors: number;
+  /** Invocations still running when counted. */
+  running: number;
   batch: MinMeanMax;
   latencyMs: LatencySummary | null;
   seedMs: number;
@@ -30,9 +47,15 @@ export interface Cell {
   wallMs: number;
   patternLines: number | null;
   verdict: CellVerdict;
+  /** One line: which verdict and why. */
+  why: string;
   missingSample: string[];
+  pendingSample: string[];
+  shards: number | null;
+  eventNames: { INSERT: number; MODIFY: number; REMOVE: number } | null;
+  evidence: Evidence;
   writeRetries: number;
-  /** Plain-language findings: the Records[0] trap, discarded records, redeliveries. */
+  /** Plain-language findings: the Records[0] trap, hops, stuck shards, redeliveries. */
   notes: string[];
 }
 
@@ -41,7 +64,7 @@ export interface ResultDocument {
   tool: { name: 'ddbs-test'; version: string };
   target: { kind: string; region: string; endpoint?: string };
   cells: Cell[];
-  verdict: 'complete' | 'incomplete';
+  verdict: Verdict;
 }
 
 export interface CellContext {
@@ -58,12 +81,15 @@ export interface CellContext {
   wallMs: number;
   writeRetries: number;
   pattern?: string;
+  measuredAt: number;
+  shards?: number | null;
+  eventNames?: Cell['eventNames'];
+  mapping: Pick<MappingView, 'startingPosition' | 'maxRetries'>;
 }
 
-export function cellVerdict(r: Pick<Reconciliation, 'missing' | 'duplicates'>): CellVerdict {
-  if (r.missing > 0) return 'incomplete';
-  if (r.duplicates > 0) return 'duplicates';
-  return 'complete';
+/** The verdict of a cell whose verdict is `duplicates` counts as complete. */
+export function baseVerdict(v: CellVerdict): Verdict {
+  return v === 'duplicates' ? 'complete' : v;
 }
 
 /** The Records[0] trap: the handler's own lines match invocations, not records. */
@@ -79,14 +105,20 @@ export function handlerCoverageNote(r: Reconciliation, pattern: string | undefin
   );
 }
 
-export function buildCell(r: Reconciliation, ctx: CellContext): Cell {
+export function buildCell(r: Reconciliation, hops: HopReport, decision: VerdictDecision, ctx: CellContext): Cell {
+  const incomplete = decision.verdict === 'incomplete';
+  const lostTotal = HOPS.reduce((n, h) => n + hops.lost[h], 0);
+  const pendingTotal = HOPS.reduce((n, h) => n + hops.pending[h], 0);
   const notes: string[] = [];
   const coverage = handlerCoverageNote(r, ctx.pattern);
   if (coverage) notes.push(coverage);
-  if (r.missing > 0) notes.push(`${r.missing} of ${r.written} written records never reached the consumer.`);
+  if (incomplete) for (const h of HOPS) if (hops.lost[h] > 0) notes.push(hopExplanation(h, hops.lost[h], ctx.mapping));
+  notes.push(...hops.notes);
+  if (hops.filtered > 0) notes.push(`${hops.filtered} records were dropped by the mapping's filter criteria, deliberately: they are accounted for, not missing.`);
   if (r.duplicates > 0) notes.push(`${r.duplicates} redeliveries (at-least-once delivery; retries after function errors show up here).`);
-  if (r.processed < r.delivered) notes.push(`${r.delivered - r.processed} delivered records never completed successfully: discarded after retries or still failing.`);
   if (r.functionErrors > 0) notes.push(`${r.functionErrors} invocation${r.functionErrors === 1 ? '' : 's'} failed.`);
+  if (r.running > 0) notes.push(`${r.running} invocation${r.running === 1 ? ' was' : 's were'} still running (no outcome line yet, within the function timeout).`);
+  const verdict: CellVerdict = decision.verdict === 'complete' && r.duplicates > 0 ? 'duplicates' : decision.verdict;
   return {
     items: ctx.items,
     batchSize: ctx.batchSize,
@@ -97,25 +129,35 @@ export function buildCell(r: Reconciliation, ctx: CellContext): Cell {
     runId: ctx.runId,
     table: ctx.table,
     written: r.written,
+    inStream: hops.inStream,
     delivered: r.delivered,
     processed: r.processed,
-    missing: r.missing,
+    filtered: hops.filtered,
+    missing: incomplete ? lostTotal : 0,
+    missingByHop: incomplete ? { ...hops.lost } : { 'not-in-stream': 0, 'before-start-position': 0, 'not-delivered': 0, 'handler-failed': 0 },
+    pending: incomplete ? pendingTotal : r.written - r.processed - hops.filtered,
     duplicates: r.duplicates,
     invocations: r.invocations,
     functionErrors: r.functionErrors,
+    running: r.running,
     batch: { min: r.batch.min, mean: Number(r.batch.mean.toFixed(2)), max: r.batch.max },
     latencyMs: r.latencyMs ? { p50: Math.round(r.latencyMs.p50), p90: Math.round(r.latencyMs.p90), p99: Math.round(r.latencyMs.p99), max: Math.round(r.latencyMs.max) } : null,
     seedMs: Math.round(ctx.seedMs),
     drainMs: r.lastDeliveryAt !== null && ctx.lastAckAt !== null ? Math.max(0, Math.round(r.lastDeliveryAt - ctx.lastAckAt)) : null,
     wallMs: Math.round(ctx.wallMs),
     patternLines: r.patternLines,
-    verdict: cellVerdict(r),
-    missingSample: r.missingSample,
+    verdict,
+    why: decision.why,
+    missingSample: incomplete ? HOPS.flatMap((h) => hops.lostSample[h] ?? []).slice(0, 20) : [],
+    pendingSample: decision.verdict === 'complete' ? [] : hops.pendingSample,
+    shards: ctx.shards ?? null,
+    eventNames: ctx.eventNames ?? null,
+    evidence: { kind: 'live', measuredAt: new Date(ctx.measuredAt).toISOString() },
     writeRetries: ctx.writeRetries,
     notes,
   };
 }
 
 export function buildDocument(version: string, target: ResultDocument['target'], cells: Cell[]): ResultDocument {
-  return { schemaVersion: SCHEMA_VERSION, tool: { name: 'ddbs-test', version }, target, cells, verdict: cells.every((c) => c.missing === 0) ? 'complete' : 'incomplete' };
+  return { schemaVersion: SCHEMA_VERSION, tool: { name: 'ddbs-test', version }, target, cells, verdict: worstVerdict(cells.map((c) => baseVerdict(c.verdict))) };
 }

@@ -35,6 +35,8 @@ export interface RunRecord {
   firstWriteAt?: number;
   lastAckAt?: number;
   retries?: number;
+  /** Set when `run` tore the run's resources down: its evidence (log group, stream) is gone. */
+  tornDownAt?: string;
 }
 
 /** A consumer attached to a table's stream (attach-consumer), so seed/count know where logs go. */
@@ -49,6 +51,13 @@ export interface AttachmentRecord {
   batchWindowS: number;
   workMs?: number;
   failRate?: number;
+  /** The mapping's settings count needs when the mapping itself cannot be read. */
+  startingPosition?: string;
+  maxRetries?: number;
+  bisect?: boolean;
+  filters?: string[];
+  timeoutS?: number;
+  /** When attach-consumer started (a LATEST mapping starts at or after this). */
   createdAt: string;
 }
 
@@ -209,6 +218,24 @@ export class StateStore {
 
   latestRun(target: string): RunRecord | undefined {
     return this.read().runs.filter((r) => r.target === target).at(-1);
+  }
+
+  /**
+   * What the user last did on this target: the last seeded run or the last attachment (a table
+   * that another tool writes), whichever is newer by its recorded time.
+   */
+  latestActivity(target: string): { run: RunRecord } | { attachment: AttachmentRecord } | undefined {
+    const doc = this.read();
+    const run = doc.runs.filter((r) => r.target === target).at(-1);
+    const att = (doc.attachments ?? []).filter((a) => a.target === target).sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt)).at(-1);
+    if (att && (!run || Date.parse(att.createdAt) > Date.parse(run.startedAt))) return { attachment: att };
+    return run ? { run } : undefined;
+  }
+
+  markTornDown(runId: string, at: string): void {
+    this.update((doc) => {
+      for (const r of doc.runs) if (r.runId === runId) r.tornDownAt = at;
+    });
   }
 
   findRun(runId: string): RunRecord | undefined {

@@ -8,7 +8,8 @@ export interface Thresholds {
   maxP99Ms?: number;
 }
 
-export function checkThresholds(cells: Cell[], t: Thresholds): void {
+/** The thresholds the cells breach, each naming the flag, the value and the cell. */
+export function thresholdBreaches(cells: readonly Cell[], t: Thresholds): string[] {
   const breaches: string[] = [];
   for (const c of cells) {
     const where = `cell items=${c.items} batch=${c.batchSize}`;
@@ -16,6 +17,11 @@ export function checkThresholds(cells: Cell[], t: Thresholds): void {
     if (t.maxDuplicates !== undefined && c.duplicates > t.maxDuplicates) breaches.push(`--max-duplicates ${t.maxDuplicates}: ${c.duplicates} duplicates (${where})`);
     if (t.maxP99Ms !== undefined && c.latencyMs && c.latencyMs.p99 > t.maxP99Ms) breaches.push(`--max-p99-ms ${t.maxP99Ms}: p99 ${c.latencyMs.p99} ms (${where})`);
   }
+  return breaches;
+}
+
+export function checkThresholds(cells: Cell[], t: Thresholds): void {
+  const breaches = thresholdBreaches(cells, t);
   if (breaches.length > 0) throw new VerificationError(`verification failed: ${breaches.join('; ')}`, { hint: breaches.some((b) => b.startsWith('--max-missing')) ? 'see missingSample in --json output for keys that never arrived' : 'relax the threshold or investigate the run' });
 }
 

@@ -50,7 +50,16 @@ export async function runDaemon(opts: { home: string; port: number; region: stri
     region: opts.region,
     startedAt: new Date().toISOString(),
   };
-  writeFileAtomic(stackInfoFile(opts.home), `${JSON.stringify(info, null, 2)}\n`);
+  const record = (): void => writeFileAtomic(stackInfoFile(opts.home), `${JSON.stringify(info, null, 2)}\n`);
+  record();
+  // DynamoDB Local restarted after a crash: keep its new pid on record, so `local stop` (and a
+  // later command finding this stack dead) can make sure it is gone.
+  stack.jvm.onChange(() => {
+    const jvmPid = stack.jvmPid;
+    if (jvmPid === undefined || jvmPid === info.jvmPid) return;
+    info.jvmPid = jvmPid;
+    record();
+  });
   log(`local stack ready at ${stack.url}`);
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);

@@ -37,11 +37,12 @@ export function targetService(req: StackRequest): ServiceName | undefined {
   return undefined;
 }
 
-export function routeRequest(req: StackRequest, services: Services): Promise<StackResponse> {
+/** `health` adds fields to GET /health (e.g. DynamoDB Local's state). */
+export function routeRequest(req: StackRequest, services: Services, health?: () => Record<string, unknown>): Promise<StackResponse> {
   const service = targetService(req);
   if (service) return services[service](req);
   if (req.method === 'GET' && req.path === '/health') {
-    return Promise.resolve({ status: 200, headers: { 'content-type': 'application/json' }, body: '{"status":"ok","service":"ddbs-test-local-stack"}' });
+    return Promise.resolve({ status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 'ok', service: 'ddbs-test-local-stack', ...health?.() }) });
   }
   return Promise.resolve({
     status: 404,

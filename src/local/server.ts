@@ -9,9 +9,11 @@ import { createIamService } from './iam/index.ts';
 import { createEsmService } from './esm/index.ts';
 import { routeRequest, targetService } from './router.ts';
 import { admitRequest, corsHeaders, preflightHeaders, refusalResponse, type GuardPolicy } from './guard.ts';
+import { systemClock } from './clock.ts';
 import { LOCAL_ACCOUNT_ID, type LambdaInvoker, type StackContext } from './context.ts';
 import type { StackRequest, StackResponse } from './http.ts';
 import { LocalStackError } from '../errors.ts';
+import type { DynamoDbLocalSupervisor } from './dynamodb/jvm-supervisor.ts';
 
 export interface LocalStackOptions {
   /** 0 picks a free port. */
@@ -29,8 +31,10 @@ export interface LocalStackOptions {
 export interface LocalStack {
   url: string;
   port: number;
-  /** PID of the DynamoDB Local JVM (so supervisors can make sure it is gone). */
-  jvmPid: number | undefined;
+  /** PID of the DynamoDB Local JVM (so supervisors can make sure it is gone); changes on a restart. */
+  readonly jvmPid: number | undefined;
+  /** DynamoDB Local's supervisor: its health, and a hook for pid changes. */
+  jvm: DynamoDbLocalSupervisor;
   /** In-process Invoke, the path the ESM poller uses (benchmarks measure the stack's overhead here). */
   invoker: LambdaInvoker;
   close(): Promise<void>;
@@ -43,7 +47,7 @@ export async function createLocalStack(opts: LocalStackOptions): Promise<LocalSt
     region: opts.region ?? 'us-east-1',
     accountId: LOCAL_ACCOUNT_ID,
     url: () => baseUrl,
-    clock: { now: () => Date.now() },
+    clock: systemClock,
     log: opts.log ?? (() => {}),
   };
   const dynamodb = await createDynamoDbService(ctx);
@@ -52,6 +56,7 @@ export async function createLocalStack(opts: LocalStackOptions): Promise<LocalSt
   const esm = createEsmService(ctx, { lambda: lambda.invoker, dynamodb: dynamodb.backend, ...opts.esm });
   const iam = createIamService(ctx);
   const services = { dynamodb: dynamodb.handle, lambda: lambda.handle, esm: esm.handle, logs: logs.handle, iam: iam.handleIam, sts: iam.handleSts };
+  const health = (): Record<string, unknown> => ({ dynamodbLocal: dynamodb.jvm.health() });
 
   // Filled in once the port is known (0 = pick a free one); nothing is served before that.
   const policy: GuardPolicy = { port: opts.port, allowOrigins: opts.allowOrigins ?? [] };
@@ -64,7 +69,7 @@ export async function createLocalStack(opts: LocalStackOptions): Promise<LocalSt
       return refusalResponse(targetService(request), admission.kind, admission.why);
     }
     if (admission.verdict === 'preflight') return { status: 204, headers: preflightHeaders(admission.corsOrigin, request.headers) };
-    const response = await routeRequest(request, services).catch((err: unknown): StackResponse => {
+    const response = await routeRequest(request, services, health).catch((err: unknown): StackResponse => {
       ctx.log(`internal error: ${err instanceof Error ? err.stack : String(err)}`);
       return { status: 500, headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'InternalFailure' }, body: JSON.stringify({ __type: 'InternalFailure', message: String(err) }) };
     });
@@ -112,7 +117,10 @@ export async function createLocalStack(opts: LocalStackOptions): Promise<LocalSt
   return {
     url: baseUrl,
     port,
-    jvmPid: dynamodb.jvmPid,
+    get jvmPid() {
+      return dynamodb.jvm.pid;
+    },
+    jvm: dynamodb.jvm,
     invoker: lambda.invoker,
     close: () =>
       (closed ??= (async () => {

@@ -117,7 +117,7 @@ export function createReporter(opts: ReporterOptions): IoHost {
         if (err.hint) stderr.write(`hint: ${err.hint}\n`);
         const cause = err.cause as Error | undefined;
         if (debug && cause?.stack) stderr.write(`${cause.stack}\n`);
-        if (opts.json) stdout.write(`${JSON.stringify(err.toJSON(), null, 2)}\n`);
+        if (opts.json && !err.resultPrinted) stdout.write(`${JSON.stringify(err.toJSON(), null, 2)}\n`);
         return;
       }
       const e = err as Error;

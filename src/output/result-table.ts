@@ -1,7 +1,9 @@
 // Renders result documents for people: a one-line verdict, then a table; and as CSV / Markdown for
-// --out files.
+// --out files. The word "missing" appears only under an incomplete verdict.
 import Table from 'cli-table3';
 import type { Cell, ResultDocument } from '../core/result.ts';
+import { baseVerdict } from '../core/result.ts';
+import { HOPS } from '../core/hops.ts';
 
 const COLUMNS: Array<[string, (c: Cell) => string]> = [
   ['items', (c) => String(c.items)],
@@ -11,7 +13,7 @@ const COLUMNS: Array<[string, (c: Cell) => string]> = [
   ['written', (c) => String(c.written)],
   ['delivered', (c) => String(c.delivered)],
   ['processed', (c) => String(c.processed)],
-  ['missing', (c) => String(c.missing)],
+  ['lost', (c) => String(c.missing)],
   ['duplicates', (c) => String(c.duplicates)],
   ['invocations', (c) => String(c.invocations)],
   ['records/inv', (c) => c.batch.mean.toFixed(1)],
@@ -23,14 +25,21 @@ const COLUMNS: Array<[string, (c: Cell) => string]> = [
 
 export function verdictLine(doc: ResultDocument): string {
   const total = doc.cells.reduce((n, c) => n + c.written, 0);
-  const missing = doc.cells.reduce((n, c) => n + c.missing, 0);
+  const lost = doc.cells.reduce((n, c) => n + c.missing, 0);
   const dups = doc.cells.reduce((n, c) => n + c.duplicates, 0);
-  const unprocessed = doc.cells.reduce((n, c) => n + (c.delivered - c.processed), 0);
-  if (doc.verdict === 'complete') {
-    const extras = [dups > 0 ? `${dups} redeliveries` : '', unprocessed > 0 ? `${unprocessed} never processed successfully` : ''].filter(Boolean).join(', ');
-    return `COMPLETE: all ${total} written records reached the consumer across ${doc.cells.length} cell(s)${extras ? ` (${extras})` : ''}.`;
+  const filtered = doc.cells.reduce((n, c) => n + (c.filtered ?? 0), 0);
+  switch (doc.verdict) {
+    case 'complete': {
+      const extras = [dups > 0 ? `${dups} redeliveries` : '', filtered > 0 ? `${filtered} deliberately filtered` : ''].filter(Boolean).join(', ');
+      return `COMPLETE: all ${total} written records were processed across ${doc.cells.length} cell(s)${extras ? ` (${extras})` : ''}.`;
+    }
+    case 'incomplete':
+      return `INCOMPLETE: ${lost} of ${total} written records are missing (lost, with the evidence window closed).`;
+    case 'in-flight':
+      return `IN-FLIGHT: not verified, records are still on their way: ${doc.cells.find((c) => baseVerdict(c.verdict) === 'in-flight')?.why ?? ''}`;
+    case 'unverifiable':
+      return `UNVERIFIABLE: not verified, the evidence is gone or partial: ${doc.cells.find((c) => baseVerdict(c.verdict) === 'unverifiable')?.why ?? ''}`;
   }
-  return `INCOMPLETE: ${missing} of ${total} written records never reached the consumer.`;
 }
 
 export function formatResultTable(doc: ResultDocument): string {
@@ -40,16 +49,28 @@ export function formatResultTable(doc: ResultDocument): string {
   return [verdictLine(doc), table.toString(), ...(notes.length ? ['', ...notes] : [])].join('\n');
 }
 
+/** The line above a stored result: where the numbers come from. */
+export function formatStoredHeader(runId: string, measuredAt: string, reason: string): string {
+  return `stored result of torn-down run ${runId}, measured ${measuredAt} (${reason}; its evidence is gone, so it is shown, not recounted)`;
+}
+
 export function formatCellSummary(c: Cell): string {
+  const verdict = baseVerdict(c.verdict);
   const lat = c.latencyMs ? `latency p50 ${c.latencyMs.p50} ms, p90 ${c.latencyMs.p90} ms, p99 ${c.latencyMs.p99} ms, max ${c.latencyMs.max} ms` : c.delivered === 0 ? 'latency: n/a (nothing delivered)' : 'latency: n/a (not seeded by ddbs-test)';
+  const flow = [`written ${c.written}`, c.inStream !== null && c.inStream !== undefined ? `in stream ${c.inStream}` : '', `delivered ${c.delivered}`, `processed ${c.processed}`].filter(Boolean).join(' → ');
+  const tail = [c.filtered ? `filtered ${c.filtered}` : '', verdict === 'incomplete' ? `missing ${c.missing}` : c.pending ? `not yet accounted for ${c.pending}` : '', `duplicates ${c.duplicates}`].filter(Boolean).join(', ');
   const lines = [
-    `${c.verdict.toUpperCase()}: run ${c.runId} on ${c.table}`,
-    `written ${c.written} → delivered ${c.delivered} → processed ${c.processed}; missing ${c.missing}, duplicates ${c.duplicates}`,
-    `invocations ${c.invocations} (errors ${c.functionErrors}), records per invocation min ${c.batch.min} / mean ${c.batch.mean} / max ${c.batch.max}`,
+    `${c.verdict.toUpperCase()}: run ${c.runId} on ${c.table}: ${c.why}`,
+    `${flow}; ${tail}`,
+    `invocations ${c.invocations} (errors ${c.functionErrors}${c.running ? `, running ${c.running}` : ''}), records per invocation min ${c.batch.min} / mean ${c.batch.mean} / max ${c.batch.max}`,
     `${lat}; seed ${c.seedMs} ms, drain ${c.drainMs ?? '-'} ms`,
   ];
   if (c.patternLines !== null) lines.push(`pattern lines: ${c.patternLines}`);
-  if (c.missingSample.length) lines.push(`missing (sample): ${c.missingSample.join(', ')}`);
+  if (verdict === 'incomplete') {
+    const byHop = HOPS.filter((h) => (c.missingByHop?.[h] ?? 0) > 0).map((h) => `${h} ${c.missingByHop[h]}`);
+    if (byHop.length) lines.push(`missing by hop: ${byHop.join(', ')}`);
+    if (c.missingSample.length) lines.push(`missing (sample): ${c.missingSample.join('; ')}`);
+  } else if (c.pendingSample?.length) lines.push(`not yet accounted for (sample): ${c.pendingSample.join('; ')}`);
   for (const n of c.notes) lines.push(`note: ${n}`);
   return lines.join('\n');
 }
@@ -59,8 +80,8 @@ function csvField(v: string): string {
 }
 
 export function toCsv(doc: ResultDocument): string {
-  const head = [...COLUMNS.map(([h]) => h), 'runId', 'table', 'functionErrors', 'p90 ms', 'max ms', 'seed ms', 'wall ms', 'pattern lines', 'work ms', 'fail rate'];
-  const rows = doc.cells.map((c) => [...COLUMNS.map(([, f]) => f(c)), c.runId, c.table, String(c.functionErrors), c.latencyMs ? String(c.latencyMs.p90) : '', c.latencyMs ? String(c.latencyMs.max) : '', String(c.seedMs), String(c.wallMs), c.patternLines === null ? '' : String(c.patternLines), String(c.workMs), String(c.failRate)]);
+  const head = [...COLUMNS.map(([h]) => h), 'runId', 'table', 'functionErrors', 'p90 ms', 'max ms', 'seed ms', 'wall ms', 'pattern lines', 'work ms', 'fail rate', 'filtered', 'in stream'];
+  const rows = doc.cells.map((c) => [...COLUMNS.map(([, f]) => f(c)), c.runId, c.table, String(c.functionErrors), c.latencyMs ? String(c.latencyMs.p90) : '', c.latencyMs ? String(c.latencyMs.max) : '', String(c.seedMs), String(c.wallMs), c.patternLines === null ? '' : String(c.patternLines), String(c.workMs), String(c.failRate), String(c.filtered ?? 0), c.inStream === null || c.inStream === undefined ? '' : String(c.inStream)]);
   return `${[head, ...rows].map((r) => r.map(csvField).join(',')).join('\n')}\n`;
 }
 

@@ -52,7 +52,7 @@ describe('the event.Records[0] trap, through create-table, attach-consumer, seed
     assert.equal(counted.code, 0, counted.stderr);
     const c = JSON.parse(counted.stdout) as CountDoc;
     t.diagnostic(`delivered ${c.delivered}, invocations ${c.invocations}, batch ${JSON.stringify(c.batch)}, pattern lines ${c.patternLines}`);
-    assert.equal(c.schemaVersion, 1);
+    assert.equal(c.schemaVersion, 2);
     assert.equal(c.stoppedBecause, 'complete');
     // Streams delivered every record…
     assert.equal(c.written, ITEMS);

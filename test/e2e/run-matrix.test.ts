@@ -77,7 +77,7 @@ describe('run: the matrix through the real CLI', () => {
     assert.equal(r.code, 0, r.stderr);
     const doc = JSON.parse(r.stdout) as Record<string, unknown> & { cells: Array<Record<string, unknown>> };
 
-    assert.equal(doc.schemaVersion, 1);
+    assert.equal(doc.schemaVersion, 2);
     assert.deepEqual(doc.tool, { name: 'ddbs-test', version: PACKAGE_VERSION });
     assert.deepEqual(doc.target, { kind: 'local', region: 'us-east-1', endpoint: `http://127.0.0.1:${box.port}` });
     assert.equal(doc.verdict, 'complete');
@@ -119,7 +119,7 @@ describe('run: the matrix through the real CLI', () => {
     const csv = fs.readFileSync(csvFile, 'utf8').trimEnd().split('\n');
     assert.equal(csv.length, 5, 'header + one row per cell');
     const head = csv[0]!.split(',');
-    for (const col of ['items', 'batch', 'written', 'delivered', 'processed', 'missing', 'duplicates', 'invocations', 'records/inv', 'verdict', 'runId', 'table']) {
+    for (const col of ['items', 'batch', 'written', 'delivered', 'processed', 'lost', 'duplicates', 'invocations', 'records/inv', 'verdict', 'runId', 'table']) {
       assert.ok(head.includes(col), `CSV header has ${col}: ${csv[0]}`);
     }
     csv.slice(1).forEach((line, i) => {
@@ -148,7 +148,7 @@ describe('run: the matrix through the real CLI', () => {
     assert.match(r.stdout, /│ items │ batch │/);
     const md = fs.readFileSync(mdFile, 'utf8').split('\n');
     assert.equal(md[0], '**COMPLETE: all 60 written records reached the consumer across 1 cell(s).**');
-    assert.match(md[2]!, /^\| items \| batch \| pf \| window s \| written \| delivered \| processed \| missing \| duplicates \| invocations \|/);
+    assert.match(md[2]!, /^\| items \| batch \| pf \| window s \| written \| delivered \| processed \| lost \| duplicates \| invocations \|/);
     assert.match(md[3]!, /^\|( --- \|)+$/);
     assert.match(md[4]!, /^\| 60 \| 10 \| 1 \| 0 \| 60 \| 60 \| 60 \| 0 \| 0 \| \d+ \|.*\| complete \|$/);
     assert.equal(md[5], '');

@@ -31,7 +31,8 @@ describe('consumer handler (in-process)', () => {
     assert.equal(result, undefined);
     assert.equal(h.lines.length, 2);
     const batch = JSON.parse(h.lines[0]!) as BatchLine & { ddbsTest: string };
-    assert.deepEqual({ ...batch, h: batch.h.length }, { ddbsTest: 'v1', kind: 'batch', rid: 'rid-1', t: 1_700_000_000_123, n: 4, part: 0, parts: 1, s: { run1: [0, 1, 2] }, h: 1 });
+    const seqs = event.Records.map((r) => (r.dynamodb as { SequenceNumber: string }).SequenceNumber);
+    assert.deepEqual({ ...batch, h: batch.h.length }, { ddbsTest: 'v1', kind: 'batch', rid: 'rid-1', t: 1_700_000_000_123, n: 4, f: seqs[0], l: seqs.at(-1), part: 0, parts: 1, s: { run1: [0, 1, 2] }, h: 1 });
     assert.match(batch.h[0]!, /^[0-9a-f]{16}$/);
     assert.deepEqual(JSON.parse(h.lines[1]!), { ddbsTest: 'v1', kind: 'done', rid: 'rid-1', ok: true });
   });

@@ -46,7 +46,7 @@ describe('buildConsumerZip', () => {
     assert.equal(built.handler, 'ddbs_consumer.handler');
     assert.deepEqual(built.environment, {});
     const entries = unzipSync(built.zip);
-    assert.deepEqual(Object.keys(entries).sort(), ['ddbs_consumer.mjs', 'ddbs_identity.mjs']);
+    assert.deepEqual(Object.keys(entries).sort(), ['ddbs_consumer.mjs', 'ddbs_identity.mjs', 'ddbs_lines.mjs']);
     assert.deepEqual(Buffer.from(entries['ddbs_consumer.mjs']!), await readFile(join(consumerDir, 'ddbs_consumer.mjs')));
     const again = await buildConsumerZip({ runtime: 'nodejs22.x' });
     assert.deepEqual(again.zip, built.zip, 'identical inputs give an identical zip (stable CodeSha256)');
@@ -63,7 +63,7 @@ describe('buildConsumerZip', () => {
     });
     const built = await buildConsumerZip({ runtime: 'nodejs20.x', codePath: app, handler: 'src/app.handler' });
     assert.deepEqual(built.environment, { DDBS_USER_MODULE: 'src/app', DDBS_USER_FUNCTION: 'handler' });
-    assert.deepEqual(Object.keys(unzipSync(built.zip)).sort(), ['ddbs_consumer.mjs', 'ddbs_identity.mjs', 'node_modules/dep/index.js', 'node_modules/dep/package.json', 'package.json', 'src/app.js']);
+    assert.deepEqual(Object.keys(unzipSync(built.zip)).sort(), ['ddbs_consumer.mjs', 'ddbs_identity.mjs', 'ddbs_lines.mjs', 'node_modules/dep/index.js', 'node_modules/dep/package.json', 'package.json', 'src/app.js']);
 
     const taskRoot = await extract(built.zip, 'task-app');
     const { createHandler } = (await import(pathToFileURL(join(taskRoot, 'ddbs_consumer.mjs')).href)) as typeof import('../../src/consumer/ddbs_consumer.mjs');

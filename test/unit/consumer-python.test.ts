@@ -56,7 +56,8 @@ describe('Python consumer (local python3)', () => {
     const seqs = Array.from({ length: 3000 }, (_, i) => i);
     const run = await invoke({ DDBS_WORK_MS: '1' }, seededEvent('pyrun', seqs, 'KEYS_ONLY'), 'py-2');
     const batch = parseConsumerLine(run.stdout[0]!) as BatchLine;
-    const node = encodeBatchLines({ rid: 'py-2', t: batch.t, ids: seqs.map((seq) => ({ run: 'pyrun', seq })) });
+    const node = encodeBatchLines({ rid: 'py-2', t: batch.t, ids: seqs.map((seq) => ({ run: 'pyrun', seq })), ...(batch.f ? { first: batch.f } : {}), ...(batch.l ? { last: batch.l } : {}) });
+    assert.ok(batch.f && batch.l, 'the batch line carries the first and last SequenceNumber');
     assert.deepEqual(run.stdout.slice(0, -1), node);
 
     // Force parts: both consumers must cut a mixed batch at the same places.

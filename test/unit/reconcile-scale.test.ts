@@ -39,7 +39,7 @@ describe('reconcile at scale', () => {
       assert.equal(r.written, ITEMS);
       assert.equal(r.delivered, ITEMS);
       assert.equal(r.processed, ITEMS);
-      assert.equal(r.missing, 0);
+      assert.equal(r.notDelivered, 0);
       assert.equal(r.duplicates, size);
       assert.equal(r.invocations, ITEMS / size + 1);
       assert.equal(r.functionErrors, 1);

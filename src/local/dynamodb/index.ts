@@ -4,7 +4,8 @@
 import http from 'node:http';
 import type { StackContext } from '../context.ts';
 import { signedRegion, type StackRequest, type StackResponse } from '../http.ts';
-import { startDynamoDbLocal } from './jvm.ts';
+import { DynamoDbLocalSupervisor } from './jvm-supervisor.ts';
+import { guardDynamoDb } from './jvm-guard.ts';
 import { DEFAULT_DB, TableDirectory, tablesOf } from './tables.ts';
 import { aliasFor, aliasRequest, aliasResponse, needsAlias, type TableAlias } from './alias.ts';
 
@@ -51,13 +52,19 @@ function localArns(body: Buffer, region: string): Buffer {
 }
 
 export async function createDynamoDbService(ctx: StackContext) {
-  const jvm = await startDynamoDbLocal({ log: ctx.log });
+  const jvm = await DynamoDbLocalSupervisor.start({ log: ctx.log });
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   const dir = new TableDirectory();
   // DynamoDB Local answers "Tagging is not currently supported", so the stack keeps tags itself,
   // per database (a deleted table's tags go with it).
   const tags = new Map<string, Map<string, string>>();
   const aliases = new Map<string, TableAlias>();
+  // A restarted DynamoDB Local is empty: forget where tables lived, so requests forward correctly.
+  const guard = guardDynamoDb(jvm, () => {
+    aliases.clear();
+    tags.clear();
+    return dir.reset();
+  });
 
   async function forward(target: string, body: Buffer, db: string, region: string): Promise<Raw> {
     const alias = aliases.get(db);
@@ -241,16 +248,19 @@ export async function createDynamoDbService(ctx: StackContext) {
   }
 
   return {
-    jvmPid: jvm.pid,
+    jvm,
     async handle(req: StackRequest): Promise<StackResponse> {
-      const raw = await dispatch(req.headers['x-amz-target'] ?? '', req.body, signedRegion(req.headers) ?? ctx.region);
+      const target = req.headers['x-amz-target'] ?? '';
+      const region = signedRegion(req.headers) ?? ctx.region;
+      const raw = await guard.run(target, req.body, region, () => dispatch(target, req.body, region));
       const headers: Record<string, string> = { 'content-type': raw.headers['content-type'] ?? JSON_10 };
       if (raw.headers['x-amz-crc32']) headers['x-amz-crc32'] = raw.headers['x-amz-crc32'];
       return { status: raw.status, headers, body: raw.body };
     },
     backend: {
       async call<T>(target: string, body: Record<string, unknown>, region = ctx.region): Promise<T> {
-        const raw = await dispatch(target, Buffer.from(JSON.stringify(body)), region);
+        const request = Buffer.from(JSON.stringify(body));
+        const raw = await guard.run(target, request, region, () => dispatch(target, request, region));
         const out = parse(raw);
         if (raw.status !== 200) {
           const type = String(out.__type ?? 'UnknownError');

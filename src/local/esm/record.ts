@@ -1,5 +1,5 @@
-// The event record Lambda hands the function (the shape AWS sends: eventID, eventName, eventSource,
-// awsRegion, dynamodb, eventSourceARN), built from a GetRecords record.
+// The event record Lambda hands the function, built from a GetRecords record: the stream record's
+// fields plus awsRegion and eventSourceARN, in the key order of records captured from real AWS.
 //
 // DynamoDB Local differs from AWS in three fields; what this stack does about each:
 // - eventID: DynamoDB Local sends a UUID; AWS sends 32 lowercase hex characters. We drop the dashes,

@@ -1,0 +1,172 @@
+// The live part of `count`: reads the evidence that exists right now — the consumer's log lines,
+// the table's stream, the mapping — and judges it. Polls until the verdict is settled with --wait.
+import { ConsumerLogReader, InsightsLogReader, countPatternLines, countPatternLinesWithInsights, type LineSource } from '../aws/logs-reader.ts';
+import { describeTable, type TableInfo } from '../aws/table.ts';
+import { scanItems } from '../aws/scan.ts';
+import { createStreamReader } from '../aws/stream-reader.ts';
+import { readMappingView, type MappingFacts } from '../aws/mapping-view.ts';
+import { pause as sleep } from '../core/timing.ts';
+import type { ProgressEvent } from '../core/io.ts';
+import type { Target } from '../aws/target.ts';
+import type { Clients } from '../aws/clients.ts';
+import { reconcile, type Reconciliation, type WriteRequestTiming } from '../core/reconcile.ts';
+import { placeRecords, HOPS, type HopReport } from '../core/hops.ts';
+import { decideVerdict, type VerdictDecision } from '../core/verdict.ts';
+import { StreamFacts, filterView, foreignStreamView, seededStreamView, type FilterView, type RunStreamView } from '../core/stream-view.ts';
+import { keysOfItem, identityOfItem, type WireKeys } from '../core/identity.ts';
+import type { AttachmentRecord } from '../core/state.ts';
+import { errorName } from '../aws/errors.ts';
+
+/**
+ * How long after a log line is written count trusts that the lines before it are readable too.
+ * Local: the stack hands events to its log store within 200 ms, 2 s is ample. AWS: CloudWatch Logs
+ * usually makes events searchable within seconds but gives no bound; 10 s covers the usual
+ * ingestion delay while keeping `count --wait` short.
+ */
+export function ingestionGraceMs(target: Target): number {
+  return target.kind === 'local' ? 2_000 : 10_000;
+}
+
+export interface LiveRun {
+  label: string;
+  table: string;
+  logGroup: string;
+  seeded?: { runId: string; items: number; writes?: WriteRequestTiming[]; lastAckAt: number | null };
+  startTime: number;
+  att: AttachmentRecord | undefined;
+}
+
+export interface LiveOptions {
+  wait: boolean;
+  idleS: number;
+  timeoutS: number;
+  pollMs: number;
+  pattern?: string;
+  insights?: boolean;
+  signal?: AbortSignal;
+  now(): number;
+  onProgress?(event: ProgressEvent): void;
+}
+
+export type StopReason = 'complete' | 'drained' | 'evidence-gone' | 'idle' | 'timeout' | 'single-pass';
+
+export interface LiveCount {
+  r: Reconciliation;
+  hops: HopReport;
+  decision: VerdictDecision;
+  mapping: MappingFacts;
+  stoppedBecause: StopReason;
+  shards: number | null;
+  eventNames: { INSERT: number; MODIFY: number; REMOVE: number } | null;
+  streamNote?: string;
+}
+
+interface Evidence {
+  logs: LineSource;
+  stream?: { poll(onRecord: (f: never) => void): Promise<{ shards: Array<{ shardId: string; parentShardId?: string }>; trimmed: boolean; incomplete?: string }> };
+  facts: StreamFacts;
+  streamProblem?: string;
+  streamReadAt: number;
+}
+
+async function pollStream(ev: Evidence, now: () => number): Promise<void> {
+  if (!ev.stream || ev.streamProblem) return;
+  try {
+    const res = await ev.stream.poll(((f: Parameters<StreamFacts['add']>[0]) => ev.facts.add(f)) as never);
+    // A read that could not finish is partial evidence, like trimmed records: never "not in stream".
+    ev.facts.setShards(res.shards, res.trimmed || res.incomplete !== undefined);
+    ev.streamReadAt = now();
+  } catch (err) {
+    ev.streamProblem = `the stream could not be read (${errorName(err) ?? 'error'}: ${(err as Error).message})`;
+  }
+}
+
+function judge(run: LiveRun, ev: Evidence, table: TableInfo | undefined, scanned: Array<{ id: string; keys: WireKeys }>, mapping: MappingFacts, filter: FilterView | undefined, grace: number, now: number, timeoutMs: number): { r: Reconciliation; hops: HopReport; decision: VerdictDecision } {
+  const streamRead = ev.stream && !ev.streamProblem;
+  let view: RunStreamView | undefined;
+  if (streamRead) view = run.seeded ? seededStreamView(run.seeded.runId, run.seeded.items, ev.facts, filter) : foreignStreamView(ev.facts, scanned, table?.key.length ?? 1, filter);
+  const expected = view?.expected ?? (run.seeded ? { kind: 'seeded' as const, runId: run.seeded.runId, items: run.seeded.items } : { kind: 'keys' as const, ids: scanned.map((s) => s.id), compositeKey: (table?.key.length ?? 1) > 1 });
+  const r = reconcile({ expected, ...(run.seeded?.writes ? { writes: run.seeded.writes } : {}), lines: ev.logs.lines(), reportedRids: ev.logs.reported, now, functionTimeoutMs: timeoutMs });
+  const ack = run.seeded?.lastAckAt ?? null;
+  const hops = placeRecords({
+    r,
+    ...(view ? { placement: view.placement } : {}),
+    mapping,
+    writtenBeforeGrace: () => (ack === null ? true : ack + grace <= ev.streamReadAt),
+    now,
+    graceMs: grace,
+    keyOf: view?.keyOf ?? ((i) => (run.seeded ? `${run.seeded.runId}#${i}` : (scanned[i] ? scanned[i]!.id : '?'))),
+  });
+  const lost = HOPS.reduce((n, h) => n + hops.lost[h], 0);
+  const pending = HOPS.reduce((n, h) => n + hops.pending[h], 0);
+  const evidenceProblem = ev.logs.problem ?? hops.evidenceProblem;
+  const lostSummary = HOPS.filter((h) => hops.lost[h] > 0).map((h) => `${hops.lost[h]} ${h}`).join(', ');
+  const reason = [hops.pendingReason, ev.streamProblem].filter(Boolean).join('; ');
+  const decision = decideVerdict({ written: r.written, accounted: r.processed + hops.filtered, lost, pending, evidenceProblem, ...(reason ? { pendingReason: reason } : {}), ...(lostSummary ? { lostSummary } : {}) });
+  return { r, hops, decision };
+}
+
+export async function countLive(run: LiveRun, clients: Clients, target: Target, o: LiveOptions): Promise<LiveCount> {
+  const readerOpts = { logGroup: run.logGroup, startTime: run.startTime, ...(o.signal ? { signal: o.signal } : {}) };
+  const logs: LineSource = o.insights ? new InsightsLogReader(clients.logs, readerOpts) : new ConsumerLogReader(clients.logs, readerOpts);
+  const ev: Evidence = { logs, facts: new StreamFacts(), streamReadAt: 0 };
+  let table: TableInfo | undefined;
+  try {
+    table = await describeTable(clients.dynamodb, run.table);
+  } catch (err) {
+    if (errorName(err) !== 'ResourceNotFoundException' && !/not found|does not exist/i.test((err as Error).message)) throw err;
+  }
+  const mapping = await readMappingView(clients.lambda, run.att);
+  let filter: FilterView | undefined;
+  try {
+    filter = mapping.filters.length > 0 ? filterView(mapping.filters) : undefined;
+  } catch {
+    filter = undefined;
+  }
+  if (table?.streamArn) {
+    // The reader paces itself per shard (the mapping is the stream's other reader).
+    ev.stream = createStreamReader({ streams: clients.streams, now: () => Date.now(), pause: sleep }, { streamArn: table.streamArn, ...(o.signal ? { signal: o.signal } : {}) }) as unknown as Evidence['stream'];
+  } else ev.streamProblem = table ? `table ${run.table} has no stream enabled` : `table ${run.table} does not exist any more`;
+  const scanned: Array<{ id: string; keys: WireKeys }> = [];
+  if (!run.seeded && table) {
+    const names = table.key.map((k) => k.name);
+    for (const item of await scanItems(clients.dynamodb, run.table, names, o.signal)) scanned.push({ id: identityOfItem(item, names), keys: keysOfItem(item, names) });
+  }
+  const grace = ingestionGraceMs(target);
+  const timeoutMs = (run.att?.timeoutS ?? 900) * 1000;
+  const started = o.now();
+  let lastNew = o.now();
+  let stoppedBecause: StopReason = 'single-pass';
+  let judged: ReturnType<typeof judge>;
+  for (;;) {
+    if ((await logs.poll()) > 0) lastNew = o.now();
+    await pollStream(ev, o.now);
+    judged = judge(run, ev, table, scanned, mapping, filter, grace, o.now(), timeoutMs);
+    if (!o.wait) break;
+    const { r, decision, hops } = judged;
+    o.onProgress?.({ phase: `Counting ${run.label}`, done: r.processed + hops.filtered, total: r.written, unit: 'accounted for', detail: `${r.delivered} delivered${r.running ? `, ${r.running} running` : ''}` });
+    const pending = HOPS.reduce((n, h) => n + hops.pending[h], 0);
+    if (decision.verdict === 'complete') stoppedBecause = 'complete';
+    else if (logs.problem) stoppedBecause = 'evidence-gone';
+    else if (decision.verdict === 'incomplete' && pending === 0) stoppedBecause = 'drained';
+    else if (o.now() - started >= o.timeoutS * 1000) stoppedBecause = 'timeout';
+    else if (r.running === 0 && o.now() - lastNew >= o.idleS * 1000) stoppedBecause = 'idle';
+    if (stoppedBecause !== 'single-pass') break;
+    await sleep(o.pollMs, o.signal);
+    o.signal?.throwIfAborted();
+  }
+  let r = judged.r;
+  if (o.pattern && !logs.problem) {
+    const countLines = o.insights ? countPatternLinesWithInsights : countPatternLines;
+    r = { ...r, patternLines: await countLines(clients.logs, { ...readerOpts, text: o.pattern }) };
+  }
+  return {
+    ...judged,
+    r,
+    mapping,
+    stoppedBecause,
+    shards: ev.stream && !ev.streamProblem ? ev.facts.shards.size : null,
+    eventNames: ev.stream && !ev.streamProblem && !run.seeded ? ev.facts.eventNames() : null,
+    ...(ev.streamProblem ? { streamNote: ev.streamProblem } : {}),
+  };
+}

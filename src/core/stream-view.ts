@@ -1,0 +1,156 @@
+// What count learns from its own read of the table's stream, arranged for one run's records:
+// which records the stream holds (shard, sequence number, creation time), which ones the mapping's
+// filter criteria drop, and which shard a sequence number the consumer logged belongs to. Pure.
+import { compileFilter, matchesAny, type CompiledFilter } from '../local/esm/filter.ts';
+import { describeKeys, foreignIdentityString, identityString, type WireKeys } from './identity.ts';
+import type { RecordPlacement } from './hops.ts';
+import type { ExpectedRecords, StreamRecordRef } from './reconcile.ts';
+
+export interface StreamFact {
+  shardId: string;
+  sequenceNumber: string;
+  eventName: 'INSERT' | 'MODIFY' | 'REMOVE';
+  keys: Record<string, unknown>;
+  approximateCreationMs: number;
+  newImage?: Record<string, unknown>;
+  oldImage?: Record<string, unknown>;
+}
+
+export interface ShardFact {
+  shardId: string;
+  parentShardId?: string;
+}
+
+/** Accumulates stream facts across polls (the reader hands each record over once). */
+export class StreamFacts {
+  readonly facts: StreamFact[] = [];
+  readonly shards = new Map<string, ShardFact>();
+  trimmed = false;
+
+  add(f: StreamFact): void {
+    this.facts.push(f);
+  }
+
+  setShards(list: readonly ShardFact[], trimmed: boolean): void {
+    for (const s of list) this.shards.set(s.shardId, s);
+    this.trimmed ||= trimmed;
+  }
+
+  eventNames(): { INSERT: number; MODIFY: number; REMOVE: number } {
+    const out = { INSERT: 0, MODIFY: 0, REMOVE: 0 };
+    for (const f of this.facts) out[f.eventName]++;
+    return out;
+  }
+}
+
+/** Compiled FilterCriteria, or why they cannot be evaluated from the stream read. */
+export interface FilterView {
+  filters: CompiledFilter[];
+  /** The patterns test images; they can only be evaluated when the stream read carries them. */
+  usesImages: boolean;
+}
+
+export function filterView(patterns: readonly string[]): FilterView {
+  const filters = patterns.map((p) => compileFilter(p));
+  return { filters, usesImages: patterns.some((p) => /"(NewImage|OldImage)"/.test(p)) };
+}
+
+/** The record as the mapping's filter sees it (the event record's fields; images when read). */
+function filterShape(f: StreamFact): Record<string, unknown> {
+  return {
+    eventName: f.eventName,
+    eventSource: 'aws:dynamodb',
+    dynamodb: {
+      Keys: f.keys,
+      ApproximateCreationDateTime: Math.floor(f.approximateCreationMs / 1000),
+      SequenceNumber: f.sequenceNumber,
+      ...(f.newImage ? { NewImage: f.newImage } : {}),
+      ...(f.oldImage ? { OldImage: f.oldImage } : {}),
+    },
+  };
+}
+
+export interface RunStreamView {
+  expected: ExpectedRecords;
+  placement: RecordPlacement;
+  keyOf(i: number): string;
+}
+
+function basePlacement(size: number, facts: StreamFacts): Omit<RecordPlacement, 'shardOfSeq'> & { shardIndex: Map<string, number> } {
+  const shards = [...facts.shards.values()];
+  const shardIndex = new Map(shards.map((s, i) => [s.shardId, i]));
+  return {
+    shard: new Int32Array(size).fill(-1),
+    seq: new Array<string | undefined>(size),
+    createdMs: new Float64Array(size).fill(Number.NaN),
+    filtered: new Uint8Array(size),
+    shards,
+    trimmed: facts.trimmed,
+    shardIndex,
+  };
+}
+
+function finish(p: ReturnType<typeof basePlacement>, facts: StreamFacts): RecordPlacement {
+  const bySeq = new Map<string, number>();
+  for (const f of facts.facts) bySeq.set(f.sequenceNumber, p.shardIndex.get(f.shardId) ?? -1);
+  const { shardIndex: _unused, ...rest } = p;
+  return { ...rest, shardOfSeq: (seq) => bySeq.get(seq) ?? -1 };
+}
+
+function applyFilter(p: RecordPlacement, i: number, f: StreamFact, view: FilterView | undefined): void {
+  if (!view || view.filters.length === 0) return;
+  if (view.usesImages && !f.newImage && !f.oldImage) {
+    p.filterUnknown = 'the stream read carries keys only';
+    return;
+  }
+  if (!matchesAny(view.filters, filterShape(f))) p.filtered[i] = 1;
+}
+
+/** A seeded run: record `seq` is the stream record whose key is `<runId>#<seq>` (its first one). */
+export function seededStreamView(runId: string, items: number, facts: StreamFacts, filter: FilterView | undefined): RunStreamView {
+  const p = basePlacement(items, facts);
+  const placement = p as unknown as RecordPlacement;
+  const prefix = `${runId}#`;
+  for (const f of facts.facts) {
+    const id = identityString(f.keys as WireKeys);
+    if (!id.startsWith(prefix)) continue;
+    const seq = Number(id.slice(prefix.length));
+    if (!(seq < items) || p.shard[seq]! >= 0) continue;
+    p.shard[seq] = p.shardIndex.get(f.shardId) ?? -1;
+    p.seq[seq] = f.sequenceNumber;
+    p.createdMs[seq] = f.approximateCreationMs;
+    applyFilter(placement, seq, f, filter);
+  }
+  return { expected: { kind: 'seeded', runId, items }, placement: finish(p, facts), keyOf: (i) => `${runId}#${i}` };
+}
+
+/**
+ * A table written by another tool: every stream record is a written record (by event name), plus
+ * items present in the table that never produced a stream record. Identity = the whole key.
+ */
+export function foreignStreamView(facts: StreamFacts, scanned: ReadonlyArray<{ id: string; keys: WireKeys }>, keyCount: number, filter: FilterView | undefined): RunStreamView {
+  const records: StreamRecordRef[] = [];
+  const keysOf: WireKeys[] = [];
+  const seen = new Set<string>();
+  for (const f of facts.facts) {
+    const id = foreignIdentityString(f.keys as WireKeys);
+    records.push({ id, seq: f.sequenceNumber });
+    keysOf.push(f.keys as WireKeys);
+    seen.add(id);
+  }
+  const extra = scanned.filter((s) => !seen.has(s.id));
+  const p = basePlacement(records.length + extra.length, facts);
+  const placement = p as unknown as RecordPlacement;
+  facts.facts.forEach((f, i) => {
+    p.shard[i] = p.shardIndex.get(f.shardId) ?? -1;
+    p.seq[i] = f.sequenceNumber;
+    p.createdMs[i] = f.approximateCreationMs;
+    applyFilter(placement, i, f, filter);
+  });
+  for (const e of extra) keysOf.push(e.keys);
+  return {
+    expected: { kind: 'stream', records, extraIds: extra.map((e) => e.id), compositeKey: keyCount > 1 },
+    placement: finish(p, facts),
+    keyOf: (i) => (keysOf[i] ? describeKeys(keysOf[i]) : '?'),
+  };
+}
