@@ -10,6 +10,7 @@ import { createEsmService } from './esm/index.ts';
 import { routeRequest } from './router.ts';
 import { LOCAL_ACCOUNT_ID, type LambdaInvoker, type StackContext } from './context.ts';
 import type { StackRequest, StackResponse } from './http.ts';
+import type { StreamSettingsInput } from './dynamodb/streams/settings.ts';
 import { LocalStackError } from '../errors.ts';
 
 export interface LocalStackOptions {
@@ -20,6 +21,8 @@ export interface LocalStackOptions {
   log?: (line: string) => void;
   /** Passed to the ESM poller so tests can speed it up. */
   esm?: { pollIntervalMs?: number; transitionDelayMs?: number; retryBaseDelayMs?: number; retryMaxDelayMs?: number; shardRefreshMs?: number };
+  /** Stream shards: default count per table, lifetime, split rate (see dynamodb/streams/settings.ts). */
+  streams?: StreamSettingsInput;
 }
 
 export interface LocalStack {
@@ -42,7 +45,7 @@ export async function createLocalStack(opts: LocalStackOptions): Promise<LocalSt
     clock: { now: () => Date.now() },
     log: opts.log ?? (() => {}),
   };
-  const dynamodb = await createDynamoDbService(ctx);
+  const dynamodb = await createDynamoDbService(ctx, { streams: opts.streams });
   const logs = createLogsService(ctx);
   const lambda = createLambdaService(ctx, { logs: logs.store });
   const esm = createEsmService(ctx, { lambda: lambda.invoker, dynamodb: dynamodb.backend, ...opts.esm });
