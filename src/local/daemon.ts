@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createLocalStack } from './server.ts';
 import { writeFileAtomic } from '../core/state.ts';
+import { streamSettingsFromEnv, type StreamSettingsInput } from './dynamodb/streams/settings.ts';
 
 export interface StackInfo {
   service: 'ddbs-test-local-stack';
@@ -25,13 +26,16 @@ export function stackLogFile(home: string): string {
 }
 
 /** Runs until a signal arrives; resolves with the exit code to use. */
-export async function runDaemon(opts: { home: string; port: number; region: string }): Promise<number> {
+export async function runDaemon(opts: { home: string; port: number; region: string; shards?: number }): Promise<number> {
   const log = (line: string): void => {
     process.stderr.write(`${new Date().toISOString()} ${line}\n`);
   };
   let stack;
   try {
-    stack = await createLocalStack({ port: opts.port, region: opts.region, log });
+    // Stream shard settings: DDBS_TEST_SHARDS / _SHARD_LIFETIME_S / _SPLIT_WRITES_PER_S (passed on by
+    // the supervisor), `local start --shards` over the variable.
+    const streams: StreamSettingsInput = { ...streamSettingsFromEnv(process.env), ...(opts.shards !== undefined ? { defaultShards: opts.shards } : {}) };
+    stack = await createLocalStack({ port: opts.port, region: opts.region, log, streams });
   } catch (err) {
     // The supervisor reads this line back and shows it to the user.
     process.stderr.write(`FATAL ${(err as Error).message}${(err as { hint?: string }).hint ? ` | hint: ${(err as { hint?: string }).hint}` : ''}\n`);

@@ -66,7 +66,7 @@ export interface StartResult {
 }
 
 /** Returns the running stack, or starts one in the background and waits until it answers. */
-export async function startStack(opts: { home: string; port: number; region: string; readyTimeoutMs?: number }): Promise<StartResult> {
+export async function startStack(opts: { home: string; port: number; region: string; shards?: number; readyTimeoutMs?: number }): Promise<StartResult> {
   const running = await stackStatus(opts.home);
   if (running) {
     if (running.port !== opts.port) {
@@ -91,8 +91,11 @@ export async function startStack(opts: { home: string; port: number; region: str
   // Only what the stack needs from our environment: never AWS credentials (function environments
   // are built from scratch anyway, this keeps the daemon itself clean too).
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, JAVA_HOME: process.env.JAVA_HOME, TMPDIR: process.env.TMPDIR, DDBS_TEST_HOME: opts.home, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+  // The stream shard settings are the stack's own (not AWS's), so they travel with it.
+  for (const k of ['DDBS_TEST_SHARDS', 'DDBS_TEST_SHARD_LIFETIME_S', 'DDBS_TEST_SPLIT_WRITES_PER_S']) env[k] = process.env[k];
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
-  const child = spawn(process.execPath, [DAEMON, '--home', opts.home, '--port', String(opts.port), '--region', opts.region], {
+  const shardArgs = opts.shards !== undefined ? ['--shards', String(opts.shards)] : [];
+  const child = spawn(process.execPath, [DAEMON, '--home', opts.home, '--port', String(opts.port), '--region', opts.region, ...shardArgs], {
     detached: true,
     stdio: ['ignore', logFd, logFd],
     env,
