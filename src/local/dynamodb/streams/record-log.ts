@@ -117,8 +117,9 @@ export class RecordLog {
       this.chunkBase += 1;
       this.used = CHUNK_BYTES;
     }
+    const dropped = this.head - start;
     this.compact();
-    return this.head - start;
+    return dropped;
   }
 
   /** Moves the live entries to the front once the dead prefix is large, so the columns stay bounded. */
