@@ -9,6 +9,7 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   reconcile: async () => (await import('./reconcile.ts')).benchReconcile(),
   quickstart: async () => (await import('./quickstart.ts')).benchQuickStart(),
   soak: async () => (await import('./soak.ts')).benchSoak(),
+  shards: async () => (await import('./shards.ts')).benchShards(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
