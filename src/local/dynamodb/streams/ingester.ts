@@ -24,6 +24,12 @@ interface RealRecord {
 
 /** Pages per pass before yielding to waiting readers' answers (a reader never waits for a whole backlog). */
 const MAX_PAGES_PER_PASS = 20;
+/**
+ * Writes start a pass this long after the first of them, so a stream of small writes costs one
+ * DynamoDB Local read per interval rather than one per write; the lag shifts shard routing and
+ * rollover by no more than this (readers do not wait for it: they start a pass at once).
+ */
+const WRITE_COALESCE_MS = 20;
 
 export class StreamIngester {
   private readonly topology: StreamTopology;
@@ -40,6 +46,7 @@ export class StreamIngester {
   private running: Promise<void> | undefined;
   private waiters: Array<{ ticket: number; resolve: () => void }> = [];
   private stopped = false;
+  private nudgeTimer: NodeJS.Timeout | undefined;
 
   constructor(topology: StreamTopology, jvm: JvmStreamCalls, deps: { now: () => number; log: (line: string) => void }) {
     this.topology = topology;
@@ -57,8 +64,19 @@ export class StreamIngester {
     return done;
   }
 
+  /** A write happened: start a pass soon (coalesced), nobody waits for it. */
+  nudge(): void {
+    if (this.nudgeTimer || this.stopped || this.topology.finished) return;
+    this.nudgeTimer = setTimeout(() => {
+      this.nudgeTimer = undefined;
+      void this.pull();
+    }, WRITE_COALESCE_MS);
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
+    clearTimeout(this.nudgeTimer);
+    this.nudgeTimer = undefined;
     await this.running;
     for (const w of this.waiters) w.resolve();
     this.waiters = [];

@@ -72,7 +72,7 @@ export class StreamHub {
 
   /** A write reached the table: its streams read the new records in the background. */
   kick(db: string): void {
-    for (const arn of this.byDb.get(db) ?? []) void this.streams.get(arn)?.ingester.pull();
+    for (const arn of this.byDb.get(db) ?? []) this.streams.get(arn)?.ingester.nudge();
   }
 
   /** Reads what DynamoDB Local has for the database's streams (after a stream was disabled, a table deleted). */
