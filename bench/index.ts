@@ -10,6 +10,7 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   quickstart: async () => (await import('./quickstart.ts')).benchQuickStart(),
   soak: async () => (await import('./soak.ts')).benchSoak(),
   shards: async () => (await import('./shards.ts')).benchShards(),
+  'shards-memory': async () => (await import('./shards.ts')).benchShardsMemory(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

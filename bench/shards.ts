@@ -5,7 +5,8 @@
 //  2. Drain: 10,000 pre-written records through a mapping at batch size 10, CreateEventSourceMapping
 //     to the last invocation's END line, 4 shards vs 1 (several shards are read and invoked at once).
 //  3. Memory: `run --items 1000000 --batch 100` on a 4-shard stack (DDBS_TEST_SHARDS=4); peak RSS
-//     (VmHWM) of the stack's Node process, which holds the shards' records. BENCH_MEMORY_ITEMS=0 skips it.
+//     (VmHWM) of the stack's Node process, which holds the shards' records. BENCH_MEMORY_ITEMS=0 skips it;
+//     `npm run bench -- shards-memory` runs it alone.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -72,6 +73,11 @@ function peakKb(pid: number | undefined): number {
   } catch {
     return 0;
   }
+}
+
+/** The 1,000,000-item memory figure alone (`npm run bench -- shards-memory`). */
+export async function benchShardsMemory(): Promise<Record<string, unknown>> {
+  return { name: 'shards-memory', machine: machine(), ...(await memory()) };
 }
 
 async function memory(): Promise<Record<string, unknown>> {
