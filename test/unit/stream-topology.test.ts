@@ -63,7 +63,7 @@ describe('virtual stream shards', () => {
     let seq = 0;
     for (let t = 0; t < 2000; t += 50) topo.append(++seq, 7, '{}', t); // 20 writes/s
     assert.equal(topo.openShards().length, 1, 'not yet: two whole hot seconds are needed');
-    topo.append(++seq, 7, '{}', 2000);
+    topo.append(seq + 1, 7, '{}', 2000);
     const [parent, left, right] = topo.shards;
     assert.equal(topo.shards.length, 3);
     assert.ok(!parent!.open);
