@@ -11,6 +11,7 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   soak: async () => (await import('./soak.ts')).benchSoak(),
   shards: async () => (await import('./shards.ts')).benchShards(),
   'shards-memory': async () => (await import('./shards.ts')).benchShardsMemory(),
+  'stream-read': async () => (await import('./stream-read.ts')).benchStreamRead(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -9,6 +9,7 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { LOCAL_CREDENTIALS, type Target } from './target.ts';
 import { UsageError } from '../errors.ts';
+import { tagTargetKind } from './errors.ts';
 
 /** The narrow face of an SDK client that the commands use: send a command. */
 export interface Sender {
@@ -49,7 +50,15 @@ export function createClients(target: Target): Clients {
   const lazy = <T extends { destroy(): void }>(make: () => T): (() => T) => {
     let c: T | undefined;
     return () => {
-      if (!c) made.push((c = make()));
+      if (!c) {
+        c = make();
+        made.push(c);
+        // Errors remember which kind of target they came from, so their hint can fit it.
+        (c as unknown as { middlewareStack: { add(mw: unknown, opts: unknown): void } }).middlewareStack.add(
+          (next: (args: unknown) => Promise<unknown>) => (args: unknown) => next(args).catch((err: unknown) => Promise.reject(tagTargetKind(err, target.kind))),
+          { step: 'initialize', name: 'ddbsTargetKind' },
+        );
+      }
       return c;
     };
   };

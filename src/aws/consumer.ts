@@ -31,6 +31,8 @@ export interface ConsumerSettings {
   workMs: number;
   failRate: number;
   roleArn?: string;
+  /** Managed policies attached to the role ddbs-test creates (never with roleArn). */
+  policyArns?: string[];
 }
 
 export interface DeployInput {
@@ -46,6 +48,11 @@ export interface DeployInput {
   pkg?: ConsumerZip;
   /** How long to wait for the mapping to be Enabled (AWS: minutes). */
   enableTimeoutMs?: number;
+  /**
+   * Variables for the function's configuration that depend on where it runs: AWS_ENDPOINT_URL when
+   * another emulator (--endpoint-url) runs it, the local interpreter on the local stack.
+   */
+  variables?: Record<string, string>;
 }
 
 export interface DeployedConsumer {
@@ -82,8 +89,9 @@ export async function deployConsumer(c: Clients, input: DeployInput): Promise<De
   if (!roleArn) {
     roleName = input.functionName.slice(0, 64);
     progress(`creating role ${roleName}`);
-    roleArn = await createConsumerRole(c.iam, { roleName, streamArn: input.streamArn, logGroupArn, tags: input.tags });
-    input.onCreated('role', roleName);
+    roleArn = await createConsumerRole(c.iam, { roleName, streamArn: input.streamArn, logGroupArn, tags: input.tags, ...(s.policyArns?.length ? { policyArns: s.policyArns } : {}) }, () =>
+      input.onCreated('role', roleName as string),
+    );
   }
 
   input.signal?.throwIfAborted();
@@ -99,6 +107,7 @@ export async function deployConsumer(c: Clients, input: DeployInput): Promise<De
   input.signal?.throwIfAborted();
   progress(`creating function ${input.functionName}`);
   const environment: Record<string, string> = {
+    ...input.variables,
     ...pkg.environment,
     DDBS_WORK_MS: String(s.workMs),
     DDBS_FAIL_RATE: String(s.failRate),

@@ -1,5 +1,31 @@
 // Turns SDK exceptions into one clear line with the fix (exit 3), instead of a stack trace.
 import { AwsError, DdbsError } from '../errors.ts';
+import type { TargetKind } from './target.ts';
+
+/** Set on SDK errors by the clients (see createClients), so a hint can fit the target they used. */
+export const TARGET_KIND = Symbol.for('ddbs-test.target-kind');
+
+/** Marks an error with the kind of target the failed call went to (objects only; others pass). */
+export function tagTargetKind(err: unknown, kind: TargetKind): unknown {
+  if (err !== null && typeof err === 'object' && !(TARGET_KIND in err)) {
+    try {
+      Object.defineProperty(err, TARGET_KIND, { value: kind, enumerable: false });
+    } catch {
+      // a frozen error keeps no tag: the hint then names both possibilities
+    }
+  }
+  return err;
+}
+
+/** What to check when an endpoint does not answer, for the target that was called. */
+export function unreachableHint(kind: TargetKind | undefined, host?: string): string {
+  if (kind === 'local') return 'the local stack did not answer: check `ddbs-test local status` (restart it with `ddbs-test local start`)';
+  if (kind === 'aws') {
+    return `check the network connection and any proxy (HTTPS_PROXY, NO_PROXY), and that the region is right${host ? ` (${host})` : ''}: pass --region or set AWS_REGION`;
+  }
+  if (kind === 'endpoint') return 'check that the service at --endpoint-url (AWS_ENDPOINT_URL) is running and reachable, and any proxy (HTTPS_PROXY, NO_PROXY)';
+  return 'if this is the local stack, check `ddbs-test local status` (restart it with `ddbs-test local start`); otherwise check --endpoint-url, the network and the region';
+}
 
 interface SdkError {
   name?: string;
@@ -22,17 +48,38 @@ const HINTS: Record<string, string> = {
   TooManyRequestsException: 'AWS is throttling requests; retry later or lower --concurrency',
 };
 
+/** After DynamoDB Local lost its tables in a crash (the local stack says so in the message). */
+export const LOST_TABLES_HINT =
+  'run the command again (`ddbs-test run` creates its table anew; for `seed`, first `ddbs-test create-table`); if DynamoDB Local keeps stopping, give it more memory with DDBS_TEST_JAVA_OPTS=-Xmx2g and `ddbs-test local stop`';
+
+/** The local stack's explanation when a table vanished with a DynamoDB Local crash, if this is one. */
+export function lostLocalTable(err: unknown): string | undefined {
+  const message = (err as SdkError)?.message ?? '';
+  return (err as SdkError)?.name === 'ResourceNotFoundException' && message.includes('DynamoDB Local stopped at') ? message : undefined;
+}
+
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
 
-/** Wraps any SDK or network error as an AwsError naming what we were doing. */
-export function translateAwsError(err: unknown, doing: string): DdbsError {
+/**
+ * Wraps any SDK or network error as an AwsError naming what we were doing. `target` picks the hint
+ * for an unreachable endpoint; without it, the kind the clients tagged on the error is used.
+ */
+export function translateAwsError(err: unknown, doing: string, target?: TargetKind): DdbsError {
   if (err instanceof DdbsError) return err;
-  const e = err as SdkError & NodeJS.ErrnoException;
+  const e = err as SdkError & NodeJS.ErrnoException & { hostname?: string; [TARGET_KIND]?: TargetKind };
   const name = e?.name ?? 'Error';
   if (UNREACHABLE.has(e?.code ?? '') || name === 'TimeoutError') {
     return new AwsError(`${doing}: the endpoint did not answer (${e.code ?? name})`, {
       code: 'EndpointUnreachable',
-      hint: 'if this is the local stack, check `ddbs-test local status` (restart it with `ddbs-test local start`); otherwise check --endpoint-url and the network',
+      hint: unreachableHint(target ?? e?.[TARGET_KIND], e?.hostname),
+      cause: err,
+    });
+  }
+  if (lostLocalTable(err)) {
+    // The local stack lost its tables in a DynamoDB Local crash: the message already says it all.
+    return new AwsError(`${doing}: ${e.message}`, {
+      code: 'LocalTablesLost',
+      hint: LOST_TABLES_HINT,
       cause: err,
     });
   }

@@ -1,6 +1,7 @@
 // The consumer's execution role on AWS: least privilege (read this table's stream, write this
-// function's log group), tagged as ours. The same calls run against the local stack's IAM.
-import { CreateRoleCommand, PutRolePolicyCommand, type IAMClient } from '@aws-sdk/client-iam';
+// function's log group), tagged as ours, plus any managed policies the user names (--policy-arn) for a
+// handler that calls other services. The same calls run against the local stack's IAM.
+import { AttachRolePolicyCommand, CreateRoleCommand, PutRolePolicyCommand, type IAMClient } from '@aws-sdk/client-iam';
 import { asTagList } from './ownership.ts';
 import { translateAwsError } from './errors.ts';
 
@@ -20,7 +21,17 @@ export function consumerPolicy(streamArn: string, logGroupArn: string): string {
   });
 }
 
-export async function createConsumerRole(iam: IAMClient, input: { roleName: string; streamArn: string; logGroupArn: string; tags: Record<string, string> }): Promise<string> {
+/** A managed policy ARN: AWS-managed (`iam::aws:`) or an account's own, in any partition. */
+export const POLICY_ARN_PATTERN = /^arn:aws[-a-z]*:iam::(aws|\d{12}):policy\/[\w+=,.@/-]+$/;
+/** IAM's default quota of managed policies attached to one role. */
+export const MAX_ATTACHED_POLICIES = 10;
+
+export async function createConsumerRole(
+  iam: IAMClient,
+  input: { roleName: string; streamArn: string; logGroupArn: string; tags: Record<string, string>; policyArns?: string[] },
+  /** Called once the role exists, before its policies: a failure after that must still leave it to teardown. */
+  onCreated: () => void = () => {},
+): Promise<string> {
   try {
     const out = await iam.send(
       new CreateRoleCommand({
@@ -30,7 +41,14 @@ export async function createConsumerRole(iam: IAMClient, input: { roleName: stri
         Tags: asTagList(input.tags),
       }),
     );
+    onCreated();
     await iam.send(new PutRolePolicyCommand({ RoleName: input.roleName, PolicyName: 'ddbs-test-consumer', PolicyDocument: consumerPolicy(input.streamArn, input.logGroupArn) }));
+    // Teardown detaches these before deleting the role (IAM refuses to delete a role with policies).
+    for (const policyArn of input.policyArns ?? []) {
+      await iam.send(new AttachRolePolicyCommand({ RoleName: input.roleName, PolicyArn: policyArn })).catch((err: unknown) => {
+        throw translateAwsError(err, `attaching --policy-arn ${policyArn} to role ${input.roleName}`);
+      });
+    }
     return out.Role?.Arn ?? '';
   } catch (err) {
     throw translateAwsError(err, `creating role ${input.roleName}`);

@@ -9,7 +9,7 @@ import {
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
 import { asTagList } from './ownership.ts';
-import { translateAwsError, errorName } from './errors.ts';
+import { translateAwsError, errorName, lostLocalTable } from './errors.ts';
 import type { KeyAttribute, StreamViewType } from '../commands/options.ts';
 import { AwsError } from '../errors.ts';
 
@@ -77,7 +77,8 @@ export async function describeTable(ddb: DynamoDBClient, name: string): Promise<
     return tableInfo(out.Table ?? {});
   } catch (err) {
     if (errorName(err) === 'ResourceNotFoundException') {
-      throw new AwsError(`table ${name} was not found`, { code: 'ResourceNotFoundException', hint: 'check --table and --region, or create it with `ddbs-test create-table`', cause: err });
+      const lost = lostLocalTable(err);
+      throw new AwsError(`table ${name} was not found${lost ? `: ${lost}` : ''}`, { code: 'ResourceNotFoundException', hint: 'check --table and --region, or create it with `ddbs-test create-table`', cause: err });
     }
     throw translateAwsError(err, `describing table ${name}`);
   }

@@ -7,7 +7,9 @@ import { intInRange, numberInRange, tableName } from './options.ts';
 import { describeTable } from '../aws/table.ts';
 import { deployConsumer, packageConsumer, type ConsumerSettings, type DeployedConsumer } from '../aws/consumer.ts';
 import { ownershipTags } from '../aws/ownership.ts';
+import { MAX_ATTACHED_POLICIES, POLICY_ARN_PATTERN } from '../aws/role.ts';
 import { resolveTarget, targetKey } from '../aws/target.ts';
+import { checkConsumerRuntime, type LocalRuntime } from './consumer-runtime.ts';
 import { newRunId } from '../core/run-id.ts';
 import { InterruptedError, UsageError } from '../errors.ts';
 import { teardownResources } from './teardown.ts';
@@ -31,6 +33,10 @@ export interface AttachOptions extends GlobalOptions {
   workMs: number;
   failRate: number;
   roleArn?: string;
+  /** --policy-arn, repeatable: managed policies for the role ddbs-test creates. */
+  policyArn?: string[];
+  /** --python: the interpreter that runs a Python function on the local stack. */
+  python?: string;
   runId?: string;
 }
 
@@ -39,6 +45,8 @@ export interface AttachResult extends DeployedConsumer {
   streamArn: string;
   runId: string;
   settings: ConsumerSettings;
+  /** Local target: which interpreter (and SDK) really runs the function. */
+  localRuntime?: LocalRuntime;
 }
 
 /** Checks the options that depend on each other; throws UsageError before anything is created. */
@@ -49,6 +57,12 @@ export function consumerSettings(o: AttachOptions): ConsumerSettings {
   if (o.code && !fs.existsSync(o.code)) throw new UsageError(`--code ${o.code}: no such file or folder`);
   const runtime = o.runtime ?? (o.handler && o.code && /\.py$/.test(o.code) ? 'python3.12' : 'nodejs22.x');
   if (o.code && o.code.endsWith('.py') && !runtime.startsWith('python')) throw new UsageError(`--code ${o.code} is Python: pass --runtime python3.12`);
+  const policyArns = o.policyArn ?? [];
+  if (policyArns.length > 0 && o.roleArn) throw new UsageError('--policy-arn attaches policies to the role ddbs-test creates; with --role-arn no role is created', { hint: 'attach the policies to your own role, or drop --role-arn' });
+  for (const arn of policyArns) {
+    if (!POLICY_ARN_PATTERN.test(arn)) throw new UsageError(`--policy-arn ${arn} is not a managed policy ARN`, { hint: 'e.g. arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess or arn:aws:iam::123456789012:policy/my-policy' });
+  }
+  if (new Set(policyArns).size > MAX_ATTACHED_POLICIES) throw new UsageError(`--policy-arn: at most ${MAX_ATTACHED_POLICIES} managed policies can be attached to a role (got ${policyArns.length})`);
   const filters: string[] = [];
   if (o.filter !== undefined) {
     let parsed: unknown;
@@ -82,14 +96,17 @@ export function consumerSettings(o: AttachOptions): ConsumerSettings {
     workMs: o.workMs,
     failRate: o.failRate,
     ...(o.roleArn ? { roleArn: o.roleArn } : {}),
+    ...(policyArns.length > 0 ? { policyArns: [...new Set(policyArns)] } : {}),
   };
 }
 
 export async function runAttachConsumer(opts: AttachOptions, deps: CommandDeps, signal?: AbortSignal): Promise<AttachResult> {
   const settings = consumerSettings(opts);
   const target = resolveTarget(opts, deps.env);
-  // The user's code is checked (and zipped) before anything starts or is created.
+  // The user's code and what will run it are checked (and zipped) before anything starts or is created.
+  const runtime = await checkConsumerRuntime(settings, target, { python: opts.python }, deps.env);
   const pkg = await packageConsumer(settings);
+  if (settings.policyArns) deps.reporter.info(`The consumer's role will also get: ${settings.policyArns.join(', ')}`);
   await deps.ensureStack(target);
   const clients = deps.clients(target);
   const key = targetKey(target);
@@ -109,6 +126,7 @@ export async function runAttachConsumer(opts: AttachOptions, deps: CommandDeps, 
       region: target.region,
       settings,
       pkg,
+      variables: runtime.variables,
       tags: ownershipTags(now, runId),
       onCreated: (kind, id) => deps.state.addResource({ kind, id, target: key, createdAt: new Date(deps.now()).toISOString(), runId }),
       onProgress: (t) => spinner.update(`Attaching a consumer to ${opts.table}: ${t}`),
@@ -128,7 +146,7 @@ export async function runAttachConsumer(opts: AttachOptions, deps: CommandDeps, 
       createdAt: now.toISOString(),
     });
     spinner.succeed(`Consumer ${deployed.functionName} attached to ${opts.table} (mapping ${deployed.mappingUuid} Enabled)`);
-    return { ...deployed, table: opts.table, streamArn: table.streamArn, runId, settings };
+    return { ...deployed, table: opts.table, streamArn: table.streamArn, runId, settings, ...(runtime.local ? { localRuntime: runtime.local } : {}) };
   } catch (err) {
     spinner.fail();
     if (!signal?.aborted) throw err;
@@ -159,7 +177,8 @@ export function addConsumerOptions(c: Command): Command {
     .option('--code <path>', 'your own handler code (file or folder) to wrap')
     .option('--handler <module.function>', 'your handler, e.g. index.handler')
     .addOption(new Option('--runtime <runtime>', 'runtime (default nodejs22.x; python3.12 for .py code)').choices(['nodejs22.x', 'nodejs20.x', 'python3.12', 'python3.13']))
-    .option('--role-arn <arn>', 'on AWS: use this execution role instead of creating one');
+    .option('--role-arn <arn>', 'on AWS: use this execution role instead of creating one')
+    .option('--policy-arn <arn>', 'also attach this managed policy to the role ddbs-test creates (repeatable), for a handler that calls other services', (v: string, prev: string[] = []) => [...prev, v]);
 }
 
 export function attachConsumerCommand(deps: (opts: GlobalOptions) => CommandDeps, signal?: AbortSignal): Command {
@@ -169,12 +188,14 @@ export function attachConsumerCommand(deps: (opts: GlobalOptions) => CommandDeps
   addConsumerOptions(cmd)
     .option('--work-ms <ms>', 'simulated work per invocation (0-900000 ms)', intInRange(0, 900000), 0)
     .option('--fail-rate <p>', 'probability (0-1) that an invocation fails', numberInRange(0, 1), 0)
+    .option('--python <path>', 'local stack: the Python interpreter that runs a python runtime (default: DDBS_TEST_PYTHON, else python3)')
     .addHelpText('after', '\nExamples:\n  $ ddbs-test attach-consumer --table t1 --batch-size 10\n  $ ddbs-test attach-consumer --table t1 --code ./handler.py --handler handler.hello --runtime python3.12');
   addCommonOptions(cmd, { yes: true });
   cmd.action(async (opts: AttachOptions) => {
     const d = deps(opts);
     const r = await runAttachConsumer(opts, d, signal);
-    d.reporter.result(`Consumer ${r.functionName} on ${r.table}: batch size ${r.settings.batchSize}, window ${r.settings.batchWindowS} s, parallelization ${r.settings.parallelizationFactor}\nlogs: ${r.logGroup}\nmapping: ${r.mappingUuid}`, r);
+    const runsOn = r.localRuntime ? `\nruntime: ${r.localRuntime.summary}` : '';
+    d.reporter.result(`Consumer ${r.functionName} on ${r.table}: batch size ${r.settings.batchSize}, window ${r.settings.batchWindowS} s, parallelization ${r.settings.parallelizationFactor}\nlogs: ${r.logGroup}\nmapping: ${r.mappingUuid}${runsOn}`, r);
   });
   return cmd;
 }

@@ -62,7 +62,7 @@ export function createDeps(reporter: Reporter, env: NodeJS.ProcessEnv, stdinIsTT
           hint: 'check `ddbs-test local status` and its log; restart with `ddbs-test local start`, then `ddbs-test teardown --yes` removes what is left in the state file',
         });
       }
-      const { started, info } = await startStack({ home, port: target.port, region: target.region });
+      const { started, info } = await startStack({ home, port: target.port, region: target.region, onWait: (m) => reporter.info(m) });
       known = info;
       if (started) reporter.info(`Started the local stack at ${info.url} (stop it with \`ddbs-test local stop\`)`);
     },

@@ -9,7 +9,8 @@ import { ListRolesCommand } from '@aws-sdk/client-iam';
 import { resolveTarget, type Target } from '../aws/target.ts';
 import { addCommonOptions, type CommandDeps, type GlobalOptions } from './context.ts';
 import { checkJava } from '../local/dynamodb/jvm.ts';
-import { stackStatus, probePort } from '../local/supervisor.ts';
+import { inspectStack, probePort } from '../local/supervisor.ts';
+import { runningSummary } from './local.ts';
 import { translateAwsError } from '../aws/errors.ts';
 import { DdbsError } from '../errors.ts';
 
@@ -44,11 +45,17 @@ export async function runDoctor(opts: GlobalOptions, deps: CommandDeps): Promise
     checks.push(await check('Java (for DynamoDB Local)', async () => `Java ${await checkJava()}`));
     checks.push(
       await check('local stack', async () => {
-        const info = await stackStatus(deps.home);
-        if (info) return `running at ${info.url} (pid ${info.pid})`;
+        const found = await inspectStack(deps.home);
+        if (found.state === 'unhealthy') throw new DdbsError('StackUnhealthy', `unhealthy: ${found.reason}`, 3, { hint: found.hint });
+        if (found.state === 'running') {
+          const summary = runningSummary(found.jvm);
+          const lost = summary === 'running' ? '' : '; the tables created before are gone, commands create what they need again';
+          return `${summary} at ${found.info.url} (pid ${found.info.pid}, DynamoDB Local pid ${found.info.jvmPid ?? '?'})${lost}`;
+        }
         const port = target.port ?? 0;
         const answer = await probePort(port);
         if (answer === 'other') throw new DdbsError('PortBusy', `port ${port} is held by another program`, 3, { hint: 'choose another port with --port or DDBS_TEST_LOCAL_PORT' });
+        if (answer === 'ours') throw new DdbsError('PortBusy', `port ${port} is held by the local stack of another DDBS_TEST_HOME`, 3, { hint: 'use that home, or choose another port with --port or DDBS_TEST_LOCAL_PORT' });
         return `not running; port ${port} is free (commands start it when needed)`;
       }),
     );

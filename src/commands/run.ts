@@ -19,6 +19,7 @@ import { checkThresholds, type Thresholds } from '../core/thresholds.ts';
 import { resolveTarget, targetKey } from '../aws/target.ts';
 import { formatResultTable, toCsv, toMarkdown } from '../output/result-table.ts';
 import { confirmAwsPlan } from './aws-plan.ts';
+import { checkConsumerRuntime } from './consumer-runtime.ts';
 import { InterruptedError, UsageError } from '../errors.ts';
 import { VERSION } from '../version.ts';
 
@@ -43,6 +44,7 @@ export interface RunOptions extends GlobalOptions, Thresholds {
   keep?: boolean;
   idle?: number;
   cellTimeout?: number;
+  policyArn?: string[];
 }
 
 const OUT_FORMATS = ['.json', '.csv', '.md'];
@@ -56,6 +58,7 @@ function attachOptions(opts: RunOptions, spec: CellSpec, table: string, runId: s
     ...(opts.bisect ? { bisect: true } : {}), ...(opts.reportFailures ? { reportFailures: true } : {}),
     memory: 256, timeout: 30, workMs: spec.workMs, failRate: spec.failRate,
     ...(opts.code ? { code: opts.code } : {}), ...(opts.handler ? { handler: opts.handler } : {}), ...(opts.runtime ? { runtime: opts.runtime } : {}),
+    ...(opts.policyArn ? { policyArn: opts.policyArn } : {}),
   };
 }
 
@@ -154,7 +157,11 @@ export async function runMatrix(opts: RunOptions, deps: CommandDeps, signal: Abo
   // Validate every cell's consumer settings, and the user's code once, before anything is created.
   for (const c of cells) consumerSettings(attachOptions(opts, c, 'validation', 'validation'));
   const first = cells[0];
-  if (first) await packageConsumer(consumerSettings(attachOptions(opts, first, 'validation', 'validation')));
+  if (first) {
+    const settings = consumerSettings(attachOptions(opts, first, 'validation', 'validation'));
+    await checkConsumerRuntime(settings, target, {}, deps.env);
+    await packageConsumer(settings);
+  }
   if (target.kind === 'aws') await confirmAwsPlan(cells, target, opts, deps);
   const results: Cell[] = [];
   for (const [i, spec] of cells.entries()) {
@@ -196,6 +203,7 @@ export function runCommand(deps: (opts: GlobalOptions) => CommandDeps, signal?: 
     .option('--code <path>', 'your own handler code to wrap (file or folder)')
     .option('--handler <module.function>', 'your handler, e.g. index.handler')
     .addOption(new Option('--runtime <runtime>', 'runtime for --code (default nodejs22.x; python3.12 for .py code)').choices(['nodejs22.x', 'nodejs20.x', 'python3.12', 'python3.13']))
+    .option('--policy-arn <arn>', 'also attach this managed policy to each consumer role (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--pattern <text>', "also count your handler's log lines containing TEXT")
     .option('--concurrency <n>', 'seed requests in flight (1-256)', intInRange(1, 256), 16)
     .option('--item-size <bytes>', 'approximate item size (64-399000 bytes)', intInRange(64, 399_000), 128)

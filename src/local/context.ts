@@ -1,5 +1,6 @@
 // What the local stack's services share with each other, per stack instance (never module globals),
 // so several stacks can run in one process (tests).
+import type { Clock } from './clock.ts';
 
 /** One CloudWatch Logs event as stored. */
 export interface StoredLogEvent {
@@ -55,9 +56,7 @@ export interface LambdaInvoker {
   resolveFunctionArn(nameOrArn: string): string | undefined;
 }
 
-export interface Clock {
-  now(): number;
-}
+export type { Clock } from './clock.ts';
 
 export interface StackContext {
   /** Region reported in ARNs the stack makes up (Lambda, Logs, IAM). */
@@ -65,6 +64,7 @@ export interface StackContext {
   accountId: string;
   /** Base URL of this stack (http://127.0.0.1:PORT), for services that call each other over the wire. */
   url(): string;
+  /** The only source of time and timers for the services (a fake one in tests). */
   clock: Clock;
   /** Writes a diagnostic line (stack log file when daemonised; silent in tests unless asked). */
   log(message: string): void;

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { createLocalStack } from './server.ts';
 import { writeFileAtomic } from '../core/state.ts';
 import { streamSettingsFromEnv, type StreamSettingsInput } from './dynamodb/streams/settings.ts';
+import { parseAllowOrigins } from './guard.ts';
 
 export interface StackInfo {
   service: 'ddbs-test-local-stack';
@@ -26,16 +27,19 @@ export function stackLogFile(home: string): string {
 }
 
 /** Runs until a signal arrives; resolves with the exit code to use. */
-export async function runDaemon(opts: { home: string; port: number; region: string; shards?: number }): Promise<number> {
+/** `allowOrigins` is DDBS_TEST_ALLOW_ORIGINS as the user wrote it (a bad entry stops the start). */
+export async function runDaemon(opts: { home: string; port: number; region: string; allowOrigins?: string; shards?: number }): Promise<number> {
   const log = (line: string): void => {
     process.stderr.write(`${new Date().toISOString()} ${line}\n`);
   };
   let stack;
   try {
+    const allowOrigins = parseAllowOrigins(opts.allowOrigins);
     // Stream shard settings: DDBS_TEST_SHARDS / _SHARD_LIFETIME_S / _SPLIT_WRITES_PER_S (passed on by
     // the supervisor), `local start --shards` over the variable.
     const streams: StreamSettingsInput = { ...streamSettingsFromEnv(process.env), ...(opts.shards !== undefined ? { defaultShards: opts.shards } : {}) };
-    stack = await createLocalStack({ port: opts.port, region: opts.region, log, streams });
+    stack = await createLocalStack({ port: opts.port, region: opts.region, log, allowOrigins, streams });
+    if (allowOrigins.length > 0) log(`browser origins allowed (DDBS_TEST_ALLOW_ORIGINS): ${allowOrigins.join(', ')}`);
   } catch (err) {
     // The supervisor reads this line back and shows it to the user.
     process.stderr.write(`FATAL ${(err as Error).message}${(err as { hint?: string }).hint ? ` | hint: ${(err as { hint?: string }).hint}` : ''}\n`);
@@ -50,7 +54,16 @@ export async function runDaemon(opts: { home: string; port: number; region: stri
     region: opts.region,
     startedAt: new Date().toISOString(),
   };
-  writeFileAtomic(stackInfoFile(opts.home), `${JSON.stringify(info, null, 2)}\n`);
+  const record = (): void => writeFileAtomic(stackInfoFile(opts.home), `${JSON.stringify(info, null, 2)}\n`);
+  record();
+  // DynamoDB Local restarted after a crash: keep its new pid on record, so `local stop` (and a
+  // later command finding this stack dead) can make sure it is gone.
+  stack.jvm.onChange(() => {
+    const jvmPid = stack.jvmPid;
+    if (jvmPid === undefined || jvmPid === info.jvmPid) return;
+    info.jvmPid = jvmPid;
+    record();
+  });
   log(`local stack ready at ${stack.url}`);
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);

@@ -15,24 +15,34 @@ export interface Services {
 
 const STS_ACTIONS = new Set(['GetCallerIdentity', 'AssumeRole', 'GetSessionToken']);
 
-export function routeRequest(req: StackRequest, services: Services): Promise<StackResponse> {
+export type ServiceName = keyof Services;
+
+/** The service a request is meant for, or undefined when none answers it (e.g. /health). */
+export function targetService(req: StackRequest): ServiceName | undefined {
   const target = req.headers['x-amz-target'] ?? '';
-  if (target.startsWith('DynamoDB_20120810.') || target.startsWith('DynamoDBStreams_20120810.')) return services.dynamodb(req);
-  if (target.startsWith('Logs_20140328.')) return services.logs(req);
-  if (req.path.startsWith('/2015-03-31/event-source-mappings')) return services.esm(req);
+  if (target.startsWith('DynamoDB_20120810.') || target.startsWith('DynamoDBStreams_20120810.')) return 'dynamodb';
+  if (target.startsWith('Logs_20140328.')) return 'logs';
+  if (req.path.startsWith('/2015-03-31/event-source-mappings')) return 'esm';
   if (/^\/20\d\d-\d\d-\d\d\//.test(req.path)) {
-    if (req.path.startsWith('/2017-03-31/tags/') && decodeURIComponent(req.path).includes(':event-source-mapping:')) return services.esm(req);
-    return services.lambda(req);
+    if (req.path.startsWith('/2017-03-31/tags/') && decodeURIComponent(req.path).includes(':event-source-mapping:')) return 'esm';
+    return 'lambda';
   }
   if (req.method === 'POST' && (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
     const scope = signedService(req.headers);
-    if (scope === 'sts') return services.sts(req);
-    if (scope === 'iam') return services.iam(req);
+    if (scope === 'sts') return 'sts';
+    if (scope === 'iam') return 'iam';
     const action = new URLSearchParams(req.body.toString('utf8')).get('Action') ?? '';
-    return STS_ACTIONS.has(action) ? services.sts(req) : services.iam(req);
+    return STS_ACTIONS.has(action) ? 'sts' : 'iam';
   }
+  return undefined;
+}
+
+/** `health` adds fields to GET /health (e.g. DynamoDB Local's state). */
+export function routeRequest(req: StackRequest, services: Services, health?: () => Record<string, unknown>): Promise<StackResponse> {
+  const service = targetService(req);
+  if (service) return services[service](req);
   if (req.method === 'GET' && req.path === '/health') {
-    return Promise.resolve({ status: 200, headers: { 'content-type': 'application/json' }, body: '{"status":"ok","service":"ddbs-test-local-stack"}' });
+    return Promise.resolve({ status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 'ok', service: 'ddbs-test-local-stack', ...health?.() }) });
   }
   return Promise.resolve({
     status: 404,

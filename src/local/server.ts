@@ -7,11 +7,14 @@ import { createLambdaService } from './lambda/index.ts';
 import { createLogsService } from './logs/index.ts';
 import { createIamService } from './iam/index.ts';
 import { createEsmService } from './esm/index.ts';
-import { routeRequest } from './router.ts';
+import { routeRequest, targetService } from './router.ts';
+import { admitRequest, corsHeaders, preflightHeaders, refusalResponse, type GuardPolicy } from './guard.ts';
+import { systemClock } from './clock.ts';
 import { LOCAL_ACCOUNT_ID, type LambdaInvoker, type StackContext } from './context.ts';
 import type { StackRequest, StackResponse } from './http.ts';
 import type { StreamSettingsInput } from './dynamodb/streams/settings.ts';
 import { LocalStackError } from '../errors.ts';
+import type { DynamoDbLocalSupervisor } from './dynamodb/jvm-supervisor.ts';
 
 export interface LocalStackOptions {
   /** 0 picks a free port. */
@@ -19,6 +22,9 @@ export interface LocalStackOptions {
   region?: string;
   /** Diagnostics sink; default: silent. */
   log?: (line: string) => void;
+  /** Browser origins allowed to call the stack (DDBS_TEST_ALLOW_ORIGINS, read by whoever starts
+   *  the stack); default none: requests carrying an Origin header are refused. */
+  allowOrigins?: readonly string[];
   /** Passed to the ESM poller so tests can speed it up. */
   esm?: { pollIntervalMs?: number; transitionDelayMs?: number; retryBaseDelayMs?: number; retryMaxDelayMs?: number; shardRefreshMs?: number };
   /** Stream shards: default count per table, lifetime, split rate (see dynamodb/streams/settings.ts). */
@@ -28,8 +34,10 @@ export interface LocalStackOptions {
 export interface LocalStack {
   url: string;
   port: number;
-  /** PID of the DynamoDB Local JVM (so supervisors can make sure it is gone). */
-  jvmPid: number | undefined;
+  /** PID of the DynamoDB Local JVM (so supervisors can make sure it is gone); changes on a restart. */
+  readonly jvmPid: number | undefined;
+  /** DynamoDB Local's supervisor: its health, and a hook for pid changes. */
+  jvm: DynamoDbLocalSupervisor;
   /** In-process Invoke, the path the ESM poller uses (benchmarks measure the stack's overhead here). */
   invoker: LambdaInvoker;
   close(): Promise<void>;
@@ -42,7 +50,7 @@ export async function createLocalStack(opts: LocalStackOptions): Promise<LocalSt
     region: opts.region ?? 'us-east-1',
     accountId: LOCAL_ACCOUNT_ID,
     url: () => baseUrl,
-    clock: { now: () => Date.now() },
+    clock: systemClock,
     log: opts.log ?? (() => {}),
   };
   const dynamodb = await createDynamoDbService(ctx, { streams: opts.streams });
@@ -51,6 +59,25 @@ export async function createLocalStack(opts: LocalStackOptions): Promise<LocalSt
   const esm = createEsmService(ctx, { lambda: lambda.invoker, dynamodb: dynamodb.backend, ...opts.esm });
   const iam = createIamService(ctx);
   const services = { dynamodb: dynamodb.handle, lambda: lambda.handle, esm: esm.handle, logs: logs.handle, iam: iam.handleIam, sts: iam.handleSts };
+  const health = (): Record<string, unknown> => ({ dynamodbLocal: dynamodb.jvm.health() });
+
+  // Filled in once the port is known (0 = pick a free one); nothing is served before that.
+  const policy: GuardPolicy = { port: opts.port, allowOrigins: opts.allowOrigins ?? [] };
+
+  /** Every request passes the guard first: web pages must not reach the services (see guard.ts). */
+  async function answer(request: StackRequest): Promise<StackResponse> {
+    const admission = admitRequest(request, policy);
+    if (admission.verdict === 'refuse') {
+      ctx.log(`refused ${request.method} ${request.path}: ${admission.why}`);
+      return refusalResponse(targetService(request), admission.kind, admission.why);
+    }
+    if (admission.verdict === 'preflight') return { status: 204, headers: preflightHeaders(admission.corsOrigin, request.headers) };
+    const response = await routeRequest(request, services, health).catch((err: unknown): StackResponse => {
+      ctx.log(`internal error: ${err instanceof Error ? err.stack : String(err)}`);
+      return { status: 500, headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'InternalFailure' }, body: JSON.stringify({ __type: 'InternalFailure', message: String(err) }) };
+    });
+    return admission.corsOrigin ? { ...response, headers: { ...response.headers, ...corsHeaders(admission.corsOrigin) } } : response;
+  }
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -60,16 +87,11 @@ export async function createLocalStack(opts: LocalStackOptions): Promise<LocalSt
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
       const request: StackRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers, body: Buffer.concat(chunks) };
-      routeRequest(request, services)
-        .catch((err: unknown): StackResponse => {
-          ctx.log(`internal error: ${err instanceof Error ? err.stack : String(err)}`);
-          return { status: 500, headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'InternalFailure' }, body: JSON.stringify({ __type: 'InternalFailure', message: String(err) }) };
-        })
-        .then((r) => {
-          const body = r.body ?? '';
-          res.writeHead(r.status, { 'x-amzn-requestid': crypto.randomUUID(), ...r.headers, 'content-length': Buffer.byteLength(body) });
-          res.end(body);
-        });
+      void answer(request).then((r) => {
+        const body = r.body ?? '';
+        res.writeHead(r.status, { 'x-amzn-requestid': crypto.randomUUID(), ...r.headers, 'content-length': Buffer.byteLength(body) });
+        res.end(body);
+      });
     });
   });
   server.keepAliveTimeout = 60_000;
@@ -90,6 +112,7 @@ export async function createLocalStack(opts: LocalStackOptions): Promise<LocalSt
     throw new LocalStackError(`the local stack could not listen on 127.0.0.1:${opts.port}: ${String(err)}`);
   }
   const port = (server.address() as AddressInfo).port;
+  policy.port = port;
   baseUrl = `http://127.0.0.1:${port}`;
   esm.start();
 
@@ -97,7 +120,10 @@ export async function createLocalStack(opts: LocalStackOptions): Promise<LocalSt
   return {
     url: baseUrl,
     port,
-    jvmPid: dynamodb.jvmPid,
+    get jvmPid() {
+      return dynamodb.jvm.pid;
+    },
+    jvm: dynamodb.jvm,
     invoker: lambda.invoker,
     close: () =>
       (closed ??= (async () => {

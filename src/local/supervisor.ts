@@ -9,25 +9,53 @@ import { fileURLToPath } from 'node:url';
 import { LocalStackError } from '../errors.ts';
 import { pause } from '../core/sleep.ts';
 import { stackInfoFile, stackLogFile, type StackInfo } from './daemon.ts';
+import { startLockFile, tryStartLock } from './start-lock.ts';
+import type { JvmHealth } from './dynamodb/jvm-supervisor.ts';
 
 const DAEMON = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/local-stack-daemon.js');
 
 export type HealthAnswer = 'ours' | 'other' | 'none';
 
-/** Asks whatever listens on the port whether it is a ddbs-test local stack. */
-export function probePort(port: number, timeoutMs = 2000): Promise<HealthAnswer> {
+/** What GET /health of a ddbs-test local stack says. */
+export interface StackHealthDoc {
+  status: string;
+  service: 'ddbs-test-local-stack';
+  dynamodbLocal?: JvmHealth;
+}
+
+export type PortProbe = { kind: 'ours'; health: StackHealthDoc } | { kind: 'other' } | { kind: 'none' };
+
+function parseHealth(body: string): StackHealthDoc | undefined {
+  try {
+    const doc = JSON.parse(body) as StackHealthDoc;
+    return doc?.service === 'ddbs-test-local-stack' ? doc : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Asks whatever listens on the port whether it is a ddbs-test local stack, and how it is. */
+export function probeStack(port: number, timeoutMs = 2000): Promise<PortProbe> {
   return new Promise((resolve) => {
     const req = http.get({ host: '127.0.0.1', port, path: '/health', timeout: timeoutMs }, (res) => {
       let body = '';
       res.on('data', (c: Buffer) => (body += c.toString()));
-      res.on('end', () => resolve(body.includes('ddbs-test-local-stack') ? 'ours' : 'other'));
+      res.on('end', () => {
+        const health = parseHealth(body);
+        resolve(health ? { kind: 'ours', health } : { kind: 'other' });
+      });
     });
     req.on('timeout', () => {
       req.destroy();
-      resolve('other');
+      resolve({ kind: 'other' });
     });
-    req.on('error', (err: NodeJS.ErrnoException) => resolve(err.code === 'ECONNREFUSED' ? 'none' : 'other'));
+    req.on('error', (err: NodeJS.ErrnoException) => resolve({ kind: err.code === 'ECONNREFUSED' ? 'none' : 'other' }));
   });
+}
+
+/** Asks whatever listens on the port whether it is a ddbs-test local stack. */
+export async function probePort(port: number, timeoutMs = 2000): Promise<HealthAnswer> {
+  return (await probeStack(port, timeoutMs)).kind;
 }
 
 export function isAlive(pid: number): boolean {
@@ -49,15 +77,43 @@ function readInfo(home: string): StackInfo | undefined {
 }
 
 
-/** The running stack of this home, if it is really up. Cleans up after a stack that died. */
-export async function stackStatus(home: string): Promise<StackInfo | undefined> {
+/** The truth about this home's stack: its process, its HTTP endpoint and its DynamoDB Local. */
+export type StackCondition =
+  | { state: 'not-running' }
+  | { state: 'running'; info: StackInfo; jvm?: JvmHealth }
+  | { state: 'unhealthy'; info: StackInfo; reason: string; hint: string; jvm?: JvmHealth };
+
+export async function inspectStack(home: string): Promise<StackCondition> {
   const info = readInfo(home);
-  if (!info) return undefined;
-  if (isAlive(info.pid) && (await probePort(info.port)) === 'ours') return info;
-  // Died without cleaning up (killed): make sure its JVM is gone too, then forget it.
-  if (info.jvmPid && isAlive(info.jvmPid)) process.kill(info.jvmPid, 'SIGKILL');
-  fs.rmSync(stackInfoFile(home), { force: true });
-  return undefined;
+  if (!info) return { state: 'not-running' };
+  if (!isAlive(info.pid)) {
+    // Died without cleaning up (killed): make sure its JVM is gone too, then forget it.
+    if (info.jvmPid && isAlive(info.jvmPid)) process.kill(info.jvmPid, 'SIGKILL');
+    fs.rmSync(stackInfoFile(home), { force: true });
+    return { state: 'not-running' };
+  }
+  const probe = await probeStack(info.port);
+  const restart = { hint: `run \`ddbs-test local stop\`, then the command again (details in ${stackLogFile(home)})` };
+  if (probe.kind !== 'ours') {
+    return { state: 'unhealthy', info, reason: `the stack process (pid ${info.pid}) is alive but does not answer on port ${info.port}`, ...restart };
+  }
+  const jvm = probe.health.dynamodbLocal;
+  // The live pid: stack.json may lag a moment behind a restart.
+  let current = info;
+  if (jvm?.pid !== undefined) current = { ...info, jvmPid: jvm.pid };
+  else if (jvm) {
+    // Restarting: no JVM to name (stack.json keeps the old pid only so stop can make sure it is gone).
+    const { jvmPid: _gone, ...rest } = info;
+    current = rest;
+  }
+  if (jvm?.gaveUp) return { state: 'unhealthy', info: current, jvm, reason: jvm.gaveUp.reason, hint: `${jvm.gaveUp.hint}` };
+  return { state: 'running', info: current, ...(jvm ? { jvm } : {}) };
+}
+
+/** The running stack of this home, if it is up and answering. Cleans up after a stack that died. */
+export async function stackStatus(home: string): Promise<StackInfo | undefined> {
+  const found = await inspectStack(home);
+  return found.state === 'running' ? found.info : undefined;
 }
 
 export interface StartResult {
@@ -65,17 +121,71 @@ export interface StartResult {
   started: boolean;
 }
 
-/** Returns the running stack, or starts one in the background and waits until it answers. */
-export async function startStack(opts: { home: string; port: number; region: string; shards?: number; readyTimeoutMs?: number }): Promise<StartResult> {
-  const running = await stackStatus(opts.home);
-  if (running) {
-    if (running.port !== opts.port) {
-      throw new LocalStackError(`a local stack for this DDBS_TEST_HOME is already running on port ${running.port}, not ${opts.port}`, {
-        hint: 'use that port (--port / DDBS_TEST_LOCAL_PORT), or run `ddbs-test local stop` first',
+export interface StartOptions {
+  home: string;
+  port: number;
+  region: string;
+  readyTimeoutMs?: number;
+  /** Default stream shards per table for a stack this call starts (`local start --shards`). */
+  shards?: number;
+  /** How long to wait for a stack another ddbs-test is starting. Default 90 s (its own start bound). */
+  waitTimeoutMs?: number;
+  /** One line when this command has to wait for another starter. */
+  onWait?: (message: string) => void;
+}
+
+/** This home's stack if it runs on the wanted port; an error if it cannot be used; else undefined. */
+async function usableStack(opts: StartOptions): Promise<StackInfo | undefined> {
+  const found = await inspectStack(opts.home);
+  if (found.state === 'not-running') return undefined;
+  if (found.state === 'unhealthy') throw new LocalStackError(`the local stack is unhealthy: ${found.reason}`, { hint: found.hint });
+  if (found.info.port !== opts.port) {
+    throw new LocalStackError(`a local stack for this DDBS_TEST_HOME is already running on port ${found.info.port}, not ${opts.port}`, {
+      hint: 'use that port (--port / DDBS_TEST_LOCAL_PORT), or run `ddbs-test local stop` first',
+    });
+  }
+  return found.info;
+}
+
+/**
+ * Returns the running stack, or starts one in the background and waits until it answers. Starting
+ * is serialised per home by a lock file: a command that finds another one starting the stack waits
+ * for it (bounded) and uses it.
+ */
+export async function startStack(opts: StartOptions): Promise<StartResult> {
+  const waitMs = opts.waitTimeoutMs ?? 90_000;
+  const deadline = Date.now() + waitMs;
+  let told = false;
+  let delay = 100;
+  for (;;) {
+    const running = await usableStack(opts);
+    if (running) return { info: running, started: false };
+    const lock = tryStartLock(opts.home);
+    if (lock.acquired) {
+      try {
+        // The starter we waited for may have just finished.
+        const ready = await usableStack(opts);
+        if (ready) return { info: ready, started: false };
+        return { info: await launchStack(opts), started: true };
+      } finally {
+        lock.release();
+      }
+    }
+    const who = lock.holder === undefined ? 'another ddbs-test' : `another ddbs-test (pid ${lock.holder})`;
+    if (Date.now() > deadline) {
+      throw new LocalStackError(`${who} has been starting the local stack for more than ${Math.round(waitMs / 1000)} s`, {
+        hint: `check \`ddbs-test local status\` and ${stackLogFile(opts.home)}; if no other ddbs-test is running, remove ${startLockFile(opts.home)}`,
       });
     }
-    return { info: running, started: false };
+    if (!told) opts.onWait?.(`Waiting for the local stack that ${who} is starting…`);
+    told = true;
+    await pause(delay);
+    delay = Math.min(delay * 1.5, 500);
   }
+}
+
+/** Starts the daemon (the caller holds the start lock) and waits until it answers. */
+async function launchStack(opts: StartOptions): Promise<StackInfo> {
   const answer = await probePort(opts.port);
   if (answer === 'other') {
     throw new LocalStackError(`port ${opts.port} on 127.0.0.1 is held by another program`, { hint: 'choose a free port with --port or DDBS_TEST_LOCAL_PORT' });
@@ -89,8 +199,9 @@ export async function startStack(opts: { home: string; port: number; region: str
   const logFd = fs.openSync(stackLogFile(opts.home), 'a', 0o600);
   const logStart = fs.fstatSync(logFd).size;
   // Only what the stack needs from our environment: never AWS credentials (function environments
-  // are built from scratch anyway, this keeps the daemon itself clean too).
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, JAVA_HOME: process.env.JAVA_HOME, TMPDIR: process.env.TMPDIR, DDBS_TEST_HOME: opts.home, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+  // are built from scratch anyway, this keeps the daemon itself clean too). The browser origins the
+  // user trusts go along; the daemon validates them. DynamoDB Local's JVM options go along too.
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, JAVA_HOME: process.env.JAVA_HOME, TMPDIR: process.env.TMPDIR, DDBS_TEST_HOME: opts.home, DDBS_TEST_ALLOW_ORIGINS: process.env.DDBS_TEST_ALLOW_ORIGINS, DDBS_TEST_JAVA_OPTS: process.env.DDBS_TEST_JAVA_OPTS, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
   // The stream shard settings are the stack's own (not AWS's), so they travel with it.
   for (const k of ['DDBS_TEST_SHARDS', 'DDBS_TEST_SHARD_LIFETIME_S', 'DDBS_TEST_SPLIT_WRITES_PER_S']) env[k] = process.env[k];
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
@@ -109,7 +220,7 @@ export async function startStack(opts: { home: string; port: number; region: str
   let delay = 100;
   while (Date.now() < deadline) {
     const info = readInfo(opts.home);
-    if (info && info.pid === child.pid && (await probePort(info.port)) === 'ours') return { info, started: true };
+    if (info && info.pid === child.pid && (await probePort(info.port)) === 'ours') return info;
     if (exitCode !== undefined) break;
     await pause(delay);
     delay = Math.min(delay * 1.5, 500);

@@ -10,7 +10,7 @@ import { CreateFunctionCommand, GetEventSourceMappingCommand, LambdaClient, wait
 import type { LocalStack } from '../../src/local/server.ts';
 import { zipFiles } from '../fixtures/handlers/package.ts';
 import { RECORDED_ACCOUNT, assertShape, loadRecording, splitResponseMetadata } from '../helpers/shape.ts';
-import { sdkConfig, startTestStack } from '../helpers/stack.ts';
+import { rawRequest, sdkConfig, startTestStack } from '../helpers/stack.ts';
 import { until } from '../helpers/until.ts';
 
 const ROLE = 'arn:aws:iam::000000000000:role/lambda-role';
@@ -24,8 +24,8 @@ let ddb: DynamoDBClient;
 
 /** What SDK v3 puts on the wire for these operations: a JSON body, application/json. */
 async function send(method: 'POST' | 'PUT', path: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await fetch(`${stack.url}${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  const res = await rawRequest(stack, { method, path, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: res.status, body: JSON.parse(res.text) as Record<string, unknown> };
 }
 
 before(async () => {

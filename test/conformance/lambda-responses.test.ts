@@ -8,7 +8,7 @@ import { CreateFunctionCommand, DeleteFunctionCommand, GetFunctionCommand, Lambd
 import type { LocalStack } from '../../src/local/server.ts';
 import { zipFiles } from '../fixtures/handlers/package.ts';
 import { RECORDED_ACCOUNT, assertShape, loadRecording, splitResponseMetadata } from '../helpers/shape.ts';
-import { sdkConfig, startTestStack } from '../helpers/stack.ts';
+import { rawRequest, sdkConfig, startTestStack } from '../helpers/stack.ts';
 
 const ROLE = 'arn:aws:iam::000000000000:role/lambda-role';
 const FN = '/2015-03-31/functions';
@@ -24,8 +24,7 @@ interface Raw {
 }
 
 async function raw(method: string, path: string, body?: unknown): Promise<Raw> {
-  const res = await fetch(`${stack.url}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: res.status, headers: res.headers, text: await res.text() };
+  return rawRequest(stack, { method, path, headers: body === undefined ? {} : { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
 }
 
 /** CreateFunction's body as SDK v3 sends it (ZipFile base64 in JSON). */

@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import type { LocalStack } from '../../src/local/server.ts';
 import { zipFiles } from '../fixtures/handlers/package.ts';
-import { cliEnv, sdkConfig, startTestStack } from '../helpers/stack.ts';
+import { cliEnv, rawRequest, sdkConfig, startTestStack } from '../helpers/stack.ts';
 
 const run = promisify(execFile);
 const ROLE = 'arn:aws:iam::000000000000:role/lambda-role';
@@ -81,9 +81,9 @@ after(async () => {
 describe('ESM API (SDK v3 and raw HTTP)', () => {
   test('create answers 202 with the recorded field set, order and defaults; Creating → Enabled', async () => {
     const { streamArn } = await newStream();
-    const res = await fetch(`${stack.url}${ESM}`, { method: 'POST', body: JSON.stringify({ FunctionName: 'esm-fn', EventSourceArn: streamArn, StartingPosition: 'TRIM_HORIZON' }) });
+    const res = await rawRequest(stack, { method: 'POST', path: ESM, body: JSON.stringify({ FunctionName: 'esm-fn', EventSourceArn: streamArn, StartingPosition: 'TRIM_HORIZON' }) });
     assert.equal(res.status, 202);
-    const body = (await res.json()) as Record<string, unknown>;
+    const body = JSON.parse(res.text) as Record<string, unknown>;
     assert.deepEqual(Object.keys(body), RECORDED_KEYS);
     assert.deepEqual({ ...body, LastModified: 0, UUID: '', EventSourceMappingArn: '' }, {
       BatchSize: 100, BisectBatchOnFunctionError: false, DestinationConfig: { OnFailure: {} }, EventSourceArn: streamArn, EventSourceMappingArn: '',

@@ -2,6 +2,7 @@
 // parameter checks of the API (no DynamoDB needed).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { systemClock } from '../../src/local/clock.ts';
 import type { InvokeOutcome, LambdaInvoker } from '../../src/local/context.ts';
 import { deliverBatch, judgeResponse, type BatchItem, type SettleReason } from '../../src/local/esm/deliver.ts';
 import { DEFAULT_SETTINGS, compareSeq, renderMapping, type Mapping } from '../../src/local/esm/mapping.ts';
@@ -32,7 +33,7 @@ async function deliver(m: Mapping, batch: BatchItem[], answer: (keys: number[], 
     },
   };
   const done = await deliverBatch(batch, {
-    mapping: m, lambda, signal: new AbortController().signal, now: () => Date.now(), log: () => {},
+    mapping: m, lambda, signal: new AbortController().signal, clock: systemClock, log: () => {},
     timings: { pollIntervalMs: 1, transitionDelayMs: 1, retryBaseDelayMs: 1, retryMaxDelayMs: 2, shardRefreshMs: 1 },
     settle: (its, reason) => settled.push([its.map((i) => (i.record as { k: number }).k), reason]),
   });

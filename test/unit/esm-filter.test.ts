@@ -1,4 +1,4 @@
-// EventBridge-pattern filtering on DynamoDB stream records (aws-semantics §2.8).
+// EventBridge-pattern filtering on DynamoDB stream records (Lambda's FilterCriteria).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { compileFilter, matchesAny } from '../../src/local/esm/filter.ts';

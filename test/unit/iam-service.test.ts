@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createIamService } from '../../src/local/iam/index.ts';
+import { systemClock } from '../../src/local/clock.ts';
 import type { StackContext } from '../../src/local/context.ts';
 import type { StackRequest } from '../../src/local/http.ts';
 
@@ -10,7 +11,7 @@ const TRUST = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'All
 const POLICY = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'logs:*', Resource: '*' }] });
 
 function newService(now = Date.UTC(2024, 0, 2, 3, 4, 5)) {
-  const ctx: StackContext = { region: 'us-east-1', accountId: '123456789012', url: () => 'http://127.0.0.1:1', clock: { now: () => now }, log: () => {} };
+  const ctx: StackContext = { region: 'us-east-1', accountId: '123456789012', url: () => 'http://127.0.0.1:1', clock: { ...systemClock, now: () => now }, log: () => {} };
   const service = createIamService(ctx);
   const send = async (handler: 'handleIam' | 'handleSts', params: Record<string, string>) => {
     const req: StackRequest = { method: 'POST', path: '/', query: new URLSearchParams(), headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: Buffer.from(new URLSearchParams(params).toString()) };

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { element, errorXml, escapeXml, memberList, successXml, textElement } from '../../src/local/iam/xml.ts';
+import { element, errorXml, escapeXml, memberList, shapeXml, successXml, textElement } from '../../src/local/iam/xml.ts';
 import { encodePolicyDocument, isoDate } from '../../src/local/iam/render.ts';
 
 test('escapeXml escapes markup characters and keeps CR as a character reference', () => {
@@ -18,6 +18,21 @@ test('memberList writes members, and an empty list as a self-closed element', ()
   assert.equal(memberList('PolicyNames', ['a', 'b'], (n) => n), '<PolicyNames><member>a</member><member>b</member></PolicyNames>');
   assert.equal(memberList('Tags', [], () => 'x'), '<Tags/>');
   assert.equal(element('RoleLastUsed', ''), '<RoleLastUsed/>');
+});
+
+test('shapeXml writes an output object in member order: absent members left out, empty structures and lists self-closed', () => {
+  const xml = shapeXml({
+    Role: { RoleName: 'r<1>', Description: undefined, MaxSessionDuration: 3600, Tags: [{ Key: 'k', Value: '' }], RoleLastUsed: {} },
+    PolicyNames: ['a&b'],
+    Roles: [],
+    IsTruncated: false,
+    Marker: undefined,
+  });
+  assert.equal(
+    xml,
+    '<Role><RoleName>r&lt;1&gt;</RoleName><MaxSessionDuration>3600</MaxSessionDuration><Tags><member><Key>k</Key><Value></Value></member></Tags><RoleLastUsed/></Role>' +
+      '<PolicyNames><member>a&amp;b</member></PolicyNames><Roles/><IsTruncated>false</IsTruncated>',
+  );
 });
 
 test('successXml omits the Result element for operations without output', () => {

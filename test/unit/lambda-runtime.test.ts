@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { LambdaInvokeError } from '../../src/local/context.ts';
-import { createTestService, isAlive, runtimeChildren, tailOf } from '../fixtures/handlers/service-kit.ts';
+import { createTestService, isAlive, runtimeChildren, tailOf, testContext } from '../fixtures/handlers/service-kit.ts';
 
 const CONSOLE_LINE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\t[0-9a-f-]{36}\t(INFO|WARN|ERROR|DEBUG|TRACE)\t/;
 const REPORT = /^REPORT RequestId: [0-9a-f-]{36}\tDuration: \d+\.\d\d ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\tMax Memory Used: \d+ MB\t/;
@@ -129,24 +129,43 @@ describe('lambda execution environments', () => {
     assert.equal(badJson.headers!['x-amzn-errortype'], 'InvalidRequestContentException');
   });
 
-  it('gives the handler only its own and Lambda variables, never the stack process environment', async () => {
-    process.env.DDBS_PLANTED_SECRET = 'should-not-leak';
-    process.env.AWS_ACCESS_KEY_ID = process.env.AWS_ACCESS_KEY_ID ?? 'AKIAPLANTED';
-    process.env.AWS_SECRET_ACCESS_KEY = process.env.AWS_SECRET_ACCESS_KEY ?? 'planted';
-    process.env.AWS_SESSION_TOKEN = process.env.AWS_SESSION_TOKEN ?? 'planted';
-    await kit.create('env-fn', 'node-actions', { Environment: { Variables: { MY_VAR: 'mine' } } });
-    await kit.create('env-py', 'python-actions', { Runtime: 'python3.12', Handler: 'app.handler' });
-    for (const fn of ['env-fn', 'env-py']) {
-      const env = (await kit.invoke(fn, { action: 'env' })).json().env as Record<string, string>;
-      roots.add(env.LAMBDA_TASK_ROOT!);
-      for (const k of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'DDBS_PLANTED_SECRET', 'HOME', 'NODE_OPTIONS']) assert.equal(env[k], undefined, `${fn}: ${k}`);
-      assert.equal(env.AWS_LAMBDA_FUNCTION_NAME, fn);
-      assert.equal(env.AWS_REGION, 'us-east-1');
-      assert.equal(env.TZ, ':UTC');
-      assert.equal(env._HANDLER, fn === 'env-fn' ? 'index.handler' : 'app.handler');
-      if (fn === 'env-fn') assert.equal(env.MY_VAR, 'mine');
+  it('gives the handler its own and Lambda variables plus local role credentials and the stack endpoint, never the stack process environment', async () => {
+    const planted = { DDBS_PLANTED_SECRET: 'should-not-leak', AWS_ACCESS_KEY_ID: 'AKIAPLANTEDCALLERKEY', AWS_SECRET_ACCESS_KEY: 'planted-secret', AWS_SESSION_TOKEN: 'planted-token', AWS_PROFILE: 'planted-profile', AWS_ENDPOINT_URL: 'https://planted.example', AWS_CONFIG_FILE: '/planted/config' };
+    const saved = Object.fromEntries(Object.keys(planted).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, planted);
+    try {
+      // A function's own variables may not redirect its SDK elsewhere than the local stack.
+      const own = { MY_VAR: 'mine', AWS_PROFILE: 'fn-profile', AWS_ENDPOINT_URL_DYNAMODB: 'https://fn.example', DDBS_TEST_PYTHON: 'python3' };
+      await kit.create('env-fn', 'node-actions', { Environment: { Variables: own } });
+      await kit.create('env-py', 'python-actions', { Runtime: 'python3.12', Handler: 'app.handler', Environment: { Variables: own } });
+      const keys = new Set<string>();
+      for (const fn of ['env-fn', 'env-py']) {
+        const env = (await kit.invoke(fn, { action: 'env' })).json().env as Record<string, string>;
+        roots.add(env.LAMBDA_TASK_ROOT!);
+        for (const k of ['DDBS_PLANTED_SECRET', 'HOME', 'NODE_OPTIONS', 'AWS_PROFILE', 'AWS_ENDPOINT_URL_DYNAMODB', 'DDBS_TEST_PYTHON']) assert.equal(env[k], undefined, `${fn}: ${k}`);
+        for (const k of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_ENDPOINT_URL', 'AWS_CONFIG_FILE']) {
+          assert.ok(env[k], `${fn}: ${k} is set`);
+          assert.notEqual(env[k], planted[k as keyof typeof planted], `${fn}: ${k} is not the caller's`);
+        }
+        assert.match(env.AWS_ACCESS_KEY_ID!, /^ASIA[A-Z2-7]{16}$/);
+        keys.add(env.AWS_ACCESS_KEY_ID!);
+        assert.equal(env.AWS_ENDPOINT_URL, testContext().url());
+        assert.equal(env.AWS_SHARED_CREDENTIALS_FILE, env.AWS_CONFIG_FILE);
+        assert.equal(existsSync(env.AWS_CONFIG_FILE!), false);
+        assert.equal(env.AWS_LAMBDA_FUNCTION_NAME, fn);
+        assert.equal(env.AWS_REGION, 'us-east-1');
+        assert.equal(env.AWS_DEFAULT_REGION, 'us-east-1');
+        assert.equal(env.TZ, ':UTC');
+        assert.equal(env._HANDLER, fn === 'env-fn' ? 'index.handler' : 'app.handler');
+        assert.equal(env.MY_VAR, 'mine');
+      }
+      assert.equal(keys.size, 2, 'each execution environment gets its own credentials');
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
     }
-    delete process.env.DDBS_PLANTED_SECRET;
   });
 
   it('runs Python handlers: result, context, print lines as-is, logging format, errors, sys.exit', async () => {

@@ -3,11 +3,12 @@
 // here with an injected clock, so no DynamoDB Local is needed.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { systemClock } from '../../src/local/clock.ts';
 import { createLogsService } from '../../src/local/logs/index.ts';
 import type { StackContext } from '../../src/local/context.ts';
 
 function makeService(now: () => number) {
-  const ctx: StackContext = { region: 'eu-west-1', accountId: '123456789012', url: () => '', clock: { now }, log: () => {} };
+  const ctx: StackContext = { region: 'eu-west-1', accountId: '123456789012', url: () => '', clock: { ...systemClock, now }, log: () => {} };
   const svc = createLogsService(ctx);
   const call = async (op: string, body: unknown) => {
     const res = await svc.handle({ method: 'POST', path: '/', query: new URLSearchParams(), headers: { 'x-amz-target': `Logs_20140328.${op}` }, body: Buffer.from(JSON.stringify(body)) });

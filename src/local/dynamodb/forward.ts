@@ -18,14 +18,14 @@ export interface Forwarder {
   destroy(): void;
 }
 
-export function createForwarder(port: number, aliases: Map<string, TableAlias>): Forwarder {
+export function createForwarder(port: () => number, aliases: Map<string, TableAlias>): Forwarder {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
   const send: LocalHandler = (target, body, db, region) =>
     new Promise((resolve, reject) => {
       const req = http.request(
         {
-          host: '127.0.0.1', port, method: 'POST', path: '/', agent,
+          host: '127.0.0.1', port: port(), method: 'POST', path: '/', agent,
           headers: {
             'content-type': JSON_10,
             'x-amz-target': target,

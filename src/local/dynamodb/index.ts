@@ -7,7 +7,8 @@ import type { StackContext } from '../context.ts';
 import { signedRegion, type StackRequest, type StackResponse } from '../http.ts';
 import type { TableAlias } from './alias.ts';
 import { createForwarder } from './forward.ts';
-import { startDynamoDbLocal } from './jvm.ts';
+import { DynamoDbLocalSupervisor } from './jvm-supervisor.ts';
+import { guardDynamoDb } from './jvm-guard.ts';
 import type { DynamoDbCore } from './ops/core.ts';
 import { dispatch } from './ops/index.ts';
 import { StreamHub } from './streams/service.ts';
@@ -29,9 +30,10 @@ export interface DynamoDbServiceOptions {
 }
 
 export async function createDynamoDbService(ctx: StackContext, opts: DynamoDbServiceOptions = {}) {
-  const jvm = await startDynamoDbLocal({ log: ctx.log });
+  const jvm = await DynamoDbLocalSupervisor.start({ log: ctx.log });
   const aliases = new Map<string, TableAlias>();
-  const fwd = createForwarder(jvm.port, aliases);
+  // A restarted JVM listens on a new port: the forwarder asks each time.
+  const fwd = createForwarder(() => jvm.port, aliases);
   const streams = new StreamHub({
     settings: streamSettings(opts.streams),
     now: () => ctx.clock.now(),
@@ -39,20 +41,28 @@ export async function createDynamoDbService(ctx: StackContext, opts: DynamoDbSer
     send: (op, body, db, region) => fwd.send(`DynamoDBStreams_20120810.${op}`, Buffer.from(JSON.stringify(body)), db, region),
   });
   const core: DynamoDbCore = { fwd, dir: new TableDirectory(), tags: new TagStore(), aliases, streams };
+  // A restarted DynamoDB Local is empty: forget where tables lived, their tags and their streams.
+  const guard = guardDynamoDb(jvm, () => {
+    aliases.clear();
+    core.tags.clear();
+    streams.reset();
+    return core.dir.reset();
+  });
+  const run = (target: string, body: Buffer, region: string) => guard.run(target, body, region, () => dispatch(core, target, body, region));
 
   return {
-    jvmPid: jvm.pid,
+    jvm,
     /** Bytes of stream records the stack holds (benchmarks). */
     streamBytes: () => streams.heldBytes(),
     async handle(req: StackRequest): Promise<StackResponse> {
-      const raw = await dispatch(core, req.headers['x-amz-target'] ?? '', req.body, signedRegion(req.headers) ?? ctx.region);
+      const raw = await run(req.headers['x-amz-target'] ?? '', req.body, signedRegion(req.headers) ?? ctx.region);
       const headers: Record<string, string> = { 'content-type': raw.headers['content-type'] ?? JSON_10 };
       if (raw.headers['x-amz-crc32']) headers['x-amz-crc32'] = raw.headers['x-amz-crc32'];
       return { status: raw.status, headers, body: raw.body };
     },
     backend: {
       async call<T>(target: string, body: Record<string, unknown>, region = ctx.region): Promise<T> {
-        const raw = await dispatch(core, target, Buffer.from(JSON.stringify(body)), region);
+        const raw = await run(target, Buffer.from(JSON.stringify(body)), region);
         if (raw.status !== 200) throw callError(raw);
         return parseRaw(raw) as T;
       },

@@ -15,10 +15,77 @@ import { pause } from '../../core/sleep.ts';
 const MIN_JAVA = 17;
 const INSTALL_HINT = `install Java ${MIN_JAVA} or newer (for example \`apt-get install openjdk-17-jre-headless\` or https://adoptium.net) and make sure \`java\` is on PATH, or set JAVA_HOME`;
 
+/** Given when DynamoDB Local can run out of memory (its tables live in the JVM's heap). */
+export const MEMORY_HINT = 'give DynamoDB Local more memory, e.g. DDBS_TEST_JAVA_OPTS=-Xmx2g (then `ddbs-test local stop` and run the command again)';
+
+export interface JvmExit {
+  /** Epoch ms when the exit was seen. */
+  at: number;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** The JVM's last output lines (stdout and stderr: it reports start-up errors on stdout), oldest first. */
+  lastLines: string[];
+}
+
 export interface DynamoDbLocalProcess {
   port: number;
   pid: number | undefined;
+  /** The JVM's last output lines, oldest first (a bounded ring). */
+  lastLines(): string[];
   stop(): Promise<void>;
+}
+
+/** Extra JVM options from DDBS_TEST_JAVA_OPTS (e.g. `-Xmx2g`), split on whitespace. */
+export function javaOptions(env: NodeJS.ProcessEnv = process.env): string[] {
+  return (env.DDBS_TEST_JAVA_OPTS ?? '').split(/\s+/).filter((o) => o.length > 0);
+}
+
+/** How a JVM exit reads in one line: "code 1" or "signal SIGKILL". */
+export function describeExit(exit: Pick<JvmExit, 'code' | 'signal'>): string {
+  return exit.signal ? `signal ${exit.signal}` : `code ${exit.code ?? '?'}`;
+}
+
+/** Keeps the last `max` lines written to a stream, each cut to a readable length. */
+export class LineRing {
+  private readonly lines: string[] = [];
+  private partial = '';
+  private readonly max: number;
+
+  constructor(max = 20) {
+    this.max = max;
+  }
+
+  push(chunk: string): void {
+    const parts = (this.partial + chunk).split(/\r?\n/);
+    this.partial = (parts.pop() ?? '').slice(-2000);
+    for (const line of parts) this.add(line);
+  }
+
+  private add(line: string): void {
+    const trimmed = line.replace(/\s+/g, ' ').trim();
+    if (!trimmed) return;
+    this.lines.push(trimmed.length > 300 ? `${trimmed.slice(0, 300)}…` : trimmed);
+    if (this.lines.length > this.max) this.lines.shift();
+  }
+
+  clear(): void {
+    this.lines.length = 0;
+    this.partial = '';
+  }
+
+  snapshot(): string[] {
+    return this.partial.trim() ? [...this.lines, this.partial.trim()].slice(-this.max) : [...this.lines];
+  }
+}
+
+/** The JVM's own words about a failure, on one line (the last few lines it wrote). */
+export function lastWords(lines: string[], count = 4): string {
+  return lines.slice(-count).join(' / ');
+}
+
+/** Memory trouble gets the memory hint; anything else the install hint. */
+export function hintFor(lines: string[]): string {
+  return /heap|memory|OutOfMemory|Xmx/i.test(lines.join('\n')) ? MEMORY_HINT : INSTALL_HINT;
 }
 
 /** Finds the java binary: JAVA_HOME first, then PATH. */
@@ -123,14 +190,24 @@ async function loopbackLauncher(java: string, dir: string, log: (l: string) => v
 }
 
 /** Starts DynamoDB Local and resolves when it answers ListTables. */
-export async function startDynamoDbLocal(opts: { log: (l: string) => void; readyTimeoutMs?: number }): Promise<DynamoDbLocalProcess> {
+export async function startDynamoDbLocal(opts: {
+  log: (l: string) => void;
+  readyTimeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+  /** Called once when the JVM exits after it was ready (not when stop() ends it). */
+  onExit?: (exit: JvmExit) => void;
+  /** A restart: Java was checked when the stack started. */
+  skipJavaCheck?: boolean;
+}): Promise<DynamoDbLocalProcess> {
   const java = javaCommand();
-  await checkJava(java);
+  if (!opts.skipJavaCheck) await checkJava(java);
   const dir = dynamoDbLocalDir();
   const port = await freePort();
   const launcher = await loopbackLauncher(java, dir, opts.log);
   const args = [
     '-Xss1m',
+    // The user's own options come after ours, so an -Xss or -Xmx of theirs wins.
+    ...javaOptions(opts.env),
     `-Djava.library.path=${path.join(dir, 'DynamoDBLocal_lib')}`,
     ...(launcher ? ['-cp', `${path.join(dir, 'DynamoDBLocal.jar')}${path.delimiter}${launcher}`, 'LoopbackLauncher'] : ['-jar', path.join(dir, 'DynamoDBLocal.jar')]),
     // In memory: a restarted stack starts empty. No -sharedDb: each access key gets its own
@@ -139,21 +216,28 @@ export async function startDynamoDbLocal(opts: { log: (l: string) => void; ready
   ];
   const child: ChildProcess = spawn(java, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let exited: string | undefined;
-  let output = '';
-  const keep = (chunk: Buffer): void => {
-    output = (output + chunk.toString()).slice(-4000);
-  };
+  let ready = false;
+  let stopping = false;
+  const output = new LineRing();
+  const keep = (chunk: Buffer): void => output.push(chunk.toString());
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   child.once('exit', (code, signal) => {
-    exited = `exited with ${signal ?? code}`;
-    opts.log(`DynamoDB Local ${exited}`);
+    exited = `exited with ${describeExit({ code, signal })}`;
+    // The exit event can come before the last piped output: take what is there now.
+    if (ready && !stopping) opts.onExit?.({ at: Date.now(), code, signal, lastLines: output.snapshot() });
+    else opts.log(`DynamoDB Local ${exited}`);
   });
 
   const deadline = Date.now() + (opts.readyTimeoutMs ?? 60_000);
   let delay = 50;
   for (;;) {
-    if (exited) throw new LocalStackError(`DynamoDB Local ${exited} before it was ready: ${output.trim().slice(-600)}`, { hint: INSTALL_HINT });
+    if (exited) {
+      // Let the pipes drain so the JVM's own last words are part of the message.
+      await pause(50);
+      const lines = output.snapshot();
+      throw new LocalStackError(`DynamoDB Local ${exited} before it was ready: ${lastWords(lines) || 'no output'}`, { hint: hintFor(lines) });
+    }
     if (await ping(port)) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
@@ -162,13 +246,18 @@ export async function startDynamoDbLocal(opts: { log: (l: string) => void; ready
     await pause(delay);
     delay = Math.min(delay * 2, 500);
   }
+  ready = true;
+  // From here on the ring holds what the JVM says after its start-up banner: a crash's last words.
+  output.clear();
   opts.log(`DynamoDB Local ready on 127.0.0.1:${port} (pid ${child.pid})`);
 
   return {
     port,
     pid: child.pid,
+    lastLines: () => output.snapshot(),
     stop: () =>
       new Promise<void>((resolve) => {
+        stopping = true;
         if (exited) return resolve();
         const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
         child.once('exit', () => {

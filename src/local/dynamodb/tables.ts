@@ -7,6 +7,11 @@
 
 export const DEFAULT_DB = 'ddbsdefault';
 
+/** How a table is keyed per region: DynamoDB Local treats table names case-insensitively. */
+export function tableKey(region: string, table: string): string {
+  return `${region}/${table.toLowerCase()}`;
+}
+
 export class TableDirectory {
   private counter = 0;
   private readonly byTable = new Map<string, string>();
@@ -15,8 +20,19 @@ export class TableDirectory {
   private readonly databases = new Map<string, Set<string>>();
 
   private static key(region: string, table: string): string {
-    // DynamoDB Local treats table names case-insensitively.
-    return `${region}/${table.toLowerCase()}`;
+    return tableKey(region, table);
+  }
+
+  /**
+   * DynamoDB Local was restarted empty: forget every table and stream, and return the keys of the
+   * tables that were live. The counter keeps going, so a stale stream ARN never meets a new table.
+   */
+  reset(): string[] {
+    const live = [...this.byTable.keys()];
+    this.byTable.clear();
+    this.byStreamArn.clear();
+    this.databases.clear();
+    return live;
   }
 
   /** The database for a table that exists (or the default one, which answers "not found"). */

@@ -19,6 +19,10 @@ export class TagStore {
     for (const k of keys) current?.delete(k);
   }
 
+  clear(): void {
+    this.byDb.clear();
+  }
+
   list(db: string): Array<{ Key: string; Value: string }> {
     return [...(this.byDb.get(db) ?? [])].map(([Key, Value]) => ({ Key, Value }));
   }

@@ -1,8 +1,9 @@
-// What every ESM operation module works with: the mapping store of this stack instance.
+// What every ESM operation module works with: the mapping store of this stack instance, and the
+// shape of an operation (the index decodes the REST-JSON request into its input).
 import type { LambdaInvoker, StackContext } from '../context.ts';
 import type { DynamoDbBackend } from '../dynamodb/index.ts';
-import { jsonResponse, type StackRequest, type StackResponse } from '../http.ts';
-import { EsmApiError, notFound } from './errors.ts';
+import type { Operation } from '../operation.ts';
+import { notFound } from './errors.ts';
 import type { Lifecycle } from './lifecycle.ts';
 import type { Mapping } from './mapping.ts';
 
@@ -15,23 +16,13 @@ export interface EsmCore {
   lifecycle: Lifecycle;
 }
 
-export type EsmOperation = (core: EsmCore, req: StackRequest, params: Record<string, string>) => Promise<StackResponse>;
+/** Input members come from the JSON body, the path (`UUID`, `Resource`) and the query string (as sent). */
+export type EsmInput = Record<string, unknown>;
 
-export const ok = (status: number, body: unknown): StackResponse => jsonResponse(status, body);
+export type EsmOperation = Operation<EsmCore, EsmInput>;
 
-export function requireMapping(core: EsmCore, uuid: string | undefined): Mapping {
-  const m = uuid ? core.mappings.get(uuid) : undefined;
+export function requireMapping(core: EsmCore, uuid: unknown): Mapping {
+  const m = typeof uuid === 'string' && uuid !== '' ? core.mappings.get(uuid) : undefined;
   if (!m) throw notFound();
   return m;
-}
-
-export function parseBody(req: StackRequest): Record<string, unknown> {
-  if (req.body.length === 0) return {};
-  try {
-    const body: unknown = JSON.parse(req.body.toString('utf8'));
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new Error('the body is not a JSON object');
-    return body as Record<string, unknown>;
-  } catch (err) {
-    throw new EsmApiError('InvalidRequestContentException', `Could not parse request body into json: ${(err as Error).message}`);
-  }
 }

@@ -1,4 +1,4 @@
-// Delivering one batch to the function, with AWS's error handling (aws-semantics §2.5, §2.7):
+// Delivering one batch to the function, with Lambda's error handling for stream sources:
 // - an error before the function ran (not found, pending, throttled) is retried with backoff and
 //   never counts toward MaximumRetryAttempts;
 // - a function error is retried until 1 + MaximumRetryAttempts invocations, then the batch is skipped;
@@ -7,9 +7,10 @@
 //   from there (counted as a retry); a malformed response fails the whole batch;
 // - records older than MaximumRecordAgeInSeconds are discarded before each invocation.
 // Settings are read from the mapping on every attempt, so an update applies to the next attempt.
+import { pauseOn, type Clock } from '../clock.ts';
 import { LambdaInvokeError, type LambdaInvoker } from '../context.ts';
 import type { Mapping } from './mapping.ts';
-import { backoffMs, sleep, type EsmTimings } from './timing.ts';
+import { backoffMs, type EsmTimings } from './timing.ts';
 
 export interface BatchItem {
   seq: string;
@@ -27,7 +28,8 @@ export interface DeliveryContext {
   lambda: LambdaInvoker;
   timings: EsmTimings;
   signal: AbortSignal;
-  now(): number;
+  /** Record ages and retry backoffs are measured on this clock. */
+  clock: Clock;
   log(message: string): void;
   /** Marks records finished (delivered or deliberately skipped); the shard checkpoint may advance. */
   settle(items: BatchItem[], reason: SettleReason): void;
@@ -35,7 +37,11 @@ export interface DeliveryContext {
 
 type Verdict = { kind: 'success' } | { kind: 'partial'; index: number } | { kind: 'failure' } | { kind: 'function-error' };
 
-/** Reads a ReportBatchItemFailures response (§2.7). */
+/**
+ * Reads a ReportBatchItemFailures response: no body, null, `[]`, `{}` or an empty/null
+ * batchItemFailures list are complete successes; an identifier that is empty, not a string or not in
+ * the batch fails the whole batch; otherwise the batch resumes at the lowest failed record.
+ */
 export function judgeResponse(payload: Buffer, items: BatchItem[]): Verdict {
   const text = payload.toString('utf8').trim();
   if (text === '' || text === 'null') return { kind: 'success' };
@@ -88,7 +94,7 @@ export async function deliverBatch(items: BatchItem[], dc: DeliveryContext, fail
     const { mapping } = dc;
     const s = mapping.settings;
     if (s.MaximumRecordAgeInSeconds !== -1) {
-      const limit = dc.now() - s.MaximumRecordAgeInSeconds * 1000;
+      const limit = dc.clock.now() - s.MaximumRecordAgeInSeconds * 1000;
       const expired = current.filter((i) => i.createdMs < limit);
       if (expired.length > 0) {
         dc.log(`esm ${mapping.uuid}: discarding ${expired.length} record(s) older than ${s.MaximumRecordAgeInSeconds} s`);
@@ -105,10 +111,11 @@ export async function deliverBatch(items: BatchItem[], dc: DeliveryContext, fail
       else if (s.FunctionResponseTypes.includes('ReportBatchItemFailures')) verdict = judgeResponse(outcome.payload, current);
       else verdict = { kind: 'success' };
     } catch (err) {
-      // The batch never reached the function: retry without counting (§2.5).
+      // The batch never reached the function (throttled, not found, pending): Lambda retries these
+      // without counting them toward MaximumRetryAttempts.
       unreachable += 1;
       mapping.lastProcessingResult = describeInvokeError(err);
-      await sleep(backoffMs(dc.timings, unreachable), dc.signal);
+      await pauseOn(dc.clock, backoffMs(dc.timings, unreachable), dc.signal);
       continue;
     }
     unreachable = 0;
@@ -136,7 +143,7 @@ export async function deliverBatch(items: BatchItem[], dc: DeliveryContext, fail
       dc.settle(current, 'retries-exhausted');
       return true;
     }
-    await sleep(backoffMs(dc.timings, failures), dc.signal);
+    await pauseOn(dc.clock, backoffMs(dc.timings, failures), dc.signal);
   }
   return true;
 }

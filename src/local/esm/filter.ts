@@ -1,5 +1,5 @@
-// FilterCriteria: the subset of EventBridge event patterns Lambda applies to stream records
-// (aws-semantics §2.8). A pattern is a JSON object whose leaves are arrays of rules; an event matches
+// FilterCriteria: the subset of EventBridge event patterns Lambda applies to stream records (up to 5
+// filters; a record is delivered when any of them matches, dropped otherwise). A pattern is a JSON object whose leaves are arrays of rules; an event matches
 // when every leaf matches, and a leaf matches when any of its rules does. Values are compared as the
 // record carries them, so DynamoDB's type keys (`{"S": ...}`) are part of the path and `N` values are
 // strings (numeric rules never match them).

@@ -1,10 +1,11 @@
 // Event source mappings for DynamoDB Streams: the Lambda ESM control plane (rest-json, 2015-03-31)
-// and, per mapping, a poller that reads the stream and invokes the function (aws-semantics §1–§3).
-// Operations are dispatched from a route table; all state belongs to this service instance.
+// and, per mapping, a poller that reads the stream and invokes the function. Operations are
+// dispatched from a route table that also says how each one's input is decoded and its success
+// status; all state belongs to this service instance.
 import type { LambdaInvoker, StackContext } from '../context.ts';
 import type { DynamoDbBackend } from '../dynamodb/index.ts';
-import type { StackRequest, StackResponse } from '../http.ts';
-import type { EsmCore, EsmOperation } from './core.ts';
+import { jsonResponse, type StackRequest, type StackResponse } from '../http.ts';
+import type { EsmCore, EsmInput, EsmOperation } from './core.ts';
 import { EsmApiError, errorResponse } from './errors.ts';
 import { Lifecycle } from './lifecycle.ts';
 import type { Mapping } from './mapping.ts';
@@ -33,21 +34,53 @@ export interface EsmServiceDeps {
 interface Route {
   method: string;
   pattern: RegExp;
-  names: string[];
+  /** HTTP status of a success (AWS answers Create/Update/Delete with 202, Tag/Untag with 204 and no body). */
+  status: number;
+  /** REST-JSON decoding: the operation's input from the path match, the query string and the body. */
+  input: (req: StackRequest, pathMember: string) => EsmInput;
   op: EsmOperation;
 }
 
 const ESM = '/2015-03-31/event-source-mappings';
+const COLLECTION = /^\/2015-03-31\/event-source-mappings\/?$/;
+const ONE = /^\/2015-03-31\/event-source-mappings\/([^/]+)\/?$/;
+const TAGS = /^\/2017-03-31\/tags\/(.+)$/;
+
+const body = (req: StackRequest): EsmInput => parseBody(req);
+const uuid = (_req: StackRequest, UUID: string): EsmInput => ({ UUID });
+const resource = (_req: StackRequest, Resource: string): EsmInput => ({ Resource });
+
+/** Query members as sent (strings), only those present. */
+function listQuery(req: StackRequest): EsmInput {
+  const input: EsmInput = {};
+  for (const name of ['EventSourceArn', 'FunctionName', 'Marker', 'MaxItems']) {
+    const value = req.query.get(name);
+    if (value !== null) input[name] = value;
+  }
+  return input;
+}
+
 const ROUTES: Route[] = [
-  { method: 'POST', pattern: /^\/2015-03-31\/event-source-mappings\/?$/, names: [], op: createEventSourceMapping },
-  { method: 'GET', pattern: /^\/2015-03-31\/event-source-mappings\/?$/, names: [], op: listEventSourceMappings },
-  { method: 'GET', pattern: /^\/2015-03-31\/event-source-mappings\/([^/]+)\/?$/, names: ['uuid'], op: getEventSourceMapping },
-  { method: 'PUT', pattern: /^\/2015-03-31\/event-source-mappings\/([^/]+)\/?$/, names: ['uuid'], op: updateEventSourceMapping },
-  { method: 'DELETE', pattern: /^\/2015-03-31\/event-source-mappings\/([^/]+)\/?$/, names: ['uuid'], op: deleteEventSourceMapping },
-  { method: 'GET', pattern: /^\/2017-03-31\/tags\/(.+)$/, names: ['arn'], op: listTags },
-  { method: 'POST', pattern: /^\/2017-03-31\/tags\/(.+)$/, names: ['arn'], op: tagResource },
-  { method: 'DELETE', pattern: /^\/2017-03-31\/tags\/(.+)$/, names: ['arn'], op: untagResource },
+  { method: 'POST', pattern: COLLECTION, status: 202, input: body, op: createEventSourceMapping },
+  { method: 'GET', pattern: COLLECTION, status: 200, input: listQuery, op: listEventSourceMappings },
+  { method: 'GET', pattern: ONE, status: 200, input: uuid, op: getEventSourceMapping },
+  { method: 'PUT', pattern: ONE, status: 202, input: (req, UUID) => ({ ...parseBody(req), UUID }), op: updateEventSourceMapping },
+  { method: 'DELETE', pattern: ONE, status: 202, input: uuid, op: deleteEventSourceMapping },
+  { method: 'GET', pattern: TAGS, status: 200, input: resource, op: listTags },
+  { method: 'POST', pattern: TAGS, status: 204, input: (req, Resource) => ({ Tags: parseBody(req).Tags, Resource }), op: tagResource },
+  { method: 'DELETE', pattern: TAGS, status: 204, input: (req, Resource) => ({ Resource, TagKeys: req.query.getAll('tagKeys') }), op: untagResource },
 ];
+
+function parseBody(req: StackRequest): EsmInput {
+  if (req.body.length === 0) return {};
+  try {
+    const parsed: unknown = JSON.parse(req.body.toString('utf8'));
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('the body is not a JSON object');
+    return parsed as EsmInput;
+  } catch (err) {
+    throw new EsmApiError('InvalidRequestContentException', `Could not parse request body into json: ${(err as Error).message}`);
+  }
+}
 
 function timingsFrom(deps: EsmServiceDeps): EsmTimings {
   const pick = (v: number | undefined, d: number) => (typeof v === 'number' && v >= 0 ? v : d);
@@ -71,10 +104,9 @@ export function createEsmService(ctx: StackContext, deps: EsmServiceDeps): { han
       for (const route of ROUTES) {
         const m = route.pattern.exec(req.path);
         if (!m || route.method !== req.method) continue;
-        const params: Record<string, string> = {};
-        route.names.forEach((name, i) => (params[name] = decodeURIComponent(m[i + 1] ?? '')));
         try {
-          return await route.op(core, req, params);
+          const output = await route.op(core, route.input(req, decodeURIComponent(m[1] ?? '')));
+          return output === undefined ? { status: route.status } : jsonResponse(route.status, output);
         } catch (err) {
           if (err instanceof EsmApiError) return errorResponse(err);
           throw err;

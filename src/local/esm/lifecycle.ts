@@ -1,12 +1,15 @@
-// State transitions of mappings (aws-semantics §1.4) and the pollers behind them. Every transition
+// State transitions of mappings and the pollers behind them: Create answers Creating, Update answers
+// Enabling, Disabling or Updating, Delete answers Deleting, and each settles in Enabled, Disabled or
+// gone (disabling keeps the checkpoints, so re-enabling resumes where it stopped). Every transition
 // runs after a short configurable delay, one at a time per mapping, and is abandoned when the stack
 // closes. Disabling/Updating/Deleting stop the poller and wait for its running invocations, so a
 // re-enabled or restarted poller never overlaps the previous one on the same records.
+import { pauseOn } from '../clock.ts';
 import type { LambdaInvoker, StackContext } from '../context.ts';
 import type { DynamoDbBackend } from '../dynamodb/index.ts';
 import type { Mapping } from './mapping.ts';
 import { MappingPoller } from './poller.ts';
-import { sleep, type EsmTimings } from './timing.ts';
+import type { EsmTimings } from './timing.ts';
 
 export class Lifecycle {
   private readonly ctx: StackContext;
@@ -57,7 +60,7 @@ export class Lifecycle {
   deleted(m: Mapping): void {
     this.enqueue(m, async () => {
       await this.stopPoller(m);
-      await sleep(this.deps.timings.transitionDelayMs, this.abort.signal);
+      await pauseOn(this.ctx.clock, this.deps.timings.transitionDelayMs, this.abort.signal);
       if (this.abort.signal.aborted) return;
       this.mappings.delete(m.uuid);
       this.chains.delete(m.uuid);
@@ -66,7 +69,7 @@ export class Lifecycle {
 
   private async settleTo(m: Mapping): Promise<void> {
     const signal = this.abort.signal;
-    await sleep(this.deps.timings.transitionDelayMs, signal);
+    await pauseOn(this.ctx.clock, this.deps.timings.transitionDelayMs, signal);
     if (signal.aborted || m.state === 'Deleting') return;
     if (!m.enabled) {
       m.state = 'Disabled';
@@ -77,7 +80,7 @@ export class Lifecycle {
       lambda: this.deps.lambda,
       timings: this.deps.timings,
       region: this.ctx.region,
-      now: () => this.ctx.clock.now(),
+      clock: this.ctx.clock,
       log: (line) => this.ctx.log(line),
     });
     this.pollers.set(m.uuid, poller);

@@ -1,6 +1,7 @@
 // Request checks for Create/UpdateEventSourceMapping, in the order AWS applies them: the model's
-// type/range/enum constraints first (ValidationException, "N validation errors detected"), then the
-// service's own rules (InvalidParameterValueException with the texts recorded on real AWS, §1.3).
+// type/range/enum constraints first (ValidationException, "N validation errors detected", every
+// violation listed), then the service's own rules (InvalidParameterValueException, Type "User", with
+// the message texts recorded from real AWS, e.g. "Unrecognized event source." for a missing ARN).
 import { compileFilter, type CompiledFilter } from './filter.ts';
 import { EsmApiError, invalidParameter } from './errors.ts';
 import type { MappingSettings } from './mapping.ts';

@@ -2,12 +2,13 @@
 // ShardWorker per shard whose parent is done (parent before child), and finds new shards by
 // re-describing periodically and whenever a shard ends. Mappings never share pollers or checkpoints,
 // so a failing mapping cannot stall another one on the same stream.
+import { pauseOn, type Clock } from '../clock.ts';
 import type { LambdaInvoker } from '../context.ts';
 import type { DynamoDbBackend } from '../dynamodb/index.ts';
 import type { Mapping, ShardCheckpoint } from './mapping.ts';
 import type { StreamRecord } from './record.ts';
 import { ShardWorker, type ShardStatus } from './shard-worker.ts';
-import { backoffMs, sleep, type EsmTimings } from './timing.ts';
+import { backoffMs, type EsmTimings } from './timing.ts';
 
 interface Shard {
   ShardId: string;
@@ -26,7 +27,7 @@ export interface PollerDeps {
   lambda: LambdaInvoker;
   timings: EsmTimings;
   region: string;
-  now(): number;
+  clock: Clock;
   log(message: string): void;
 }
 
@@ -64,7 +65,7 @@ export class MappingPoller {
       const wait = this.errors > 0 ? backoffMs(this.d.timings, this.errors) : this.d.timings.shardRefreshMs;
       await new Promise<void>((resolve) => {
         this.refreshSoon = resolve;
-        void sleep(wait, signal).then(resolve);
+        void pauseOn(this.d.clock, wait, signal).then(resolve);
       });
       this.refreshSoon = undefined;
       if (signal.aborted) return;
@@ -152,7 +153,7 @@ export class MappingPoller {
         timings: this.d.timings,
         region: this.d.region,
         hashKey: this.hashKey,
-        now: this.d.now,
+        clock: this.d.clock,
         log: this.d.log,
         shardStatus: (shardId) => this.shardStatus(shardId),
         onFinished: (shardId) => {

@@ -1,4 +1,5 @@
-// The event record Lambda hands the function (aws-semantics §3, §9), built from a GetRecords record.
+// The event record Lambda hands the function, built from a GetRecords record: the stream record's
+// fields plus awsRegion and eventSourceARN, in the key order of records captured from real AWS.
 //
 // DynamoDB Local differs from AWS in three fields; what this stack does about each:
 // - eventID: DynamoDB Local sends a UUID; AWS sends 32 lowercase hex characters. We drop the dashes,

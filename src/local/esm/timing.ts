@@ -1,4 +1,5 @@
-// Timing knobs of the ESM (all injectable so tests run fast) and an abortable sleep.
+// Timing knobs of the ESM (all injectable so tests run fast) and the retry backoff. Waiting itself goes
+// through the stack's clock (pauseOn in ../clock.ts).
 
 export interface EsmTimings {
   /** Idle poll interval per shard (AWS: 4 polls/s). */
@@ -25,6 +26,3 @@ export const DEFAULT_TIMINGS: EsmTimings = {
 export function backoffMs(t: EsmTimings, attempt: number): number {
   return Math.min(t.retryMaxDelayMs, t.retryBaseDelayMs * 2 ** Math.max(0, Math.min(attempt - 1, 20)));
 }
-
-/** Resolves after ms, or early (without throwing) when the signal aborts. */
-export { pause as sleep } from '../../core/sleep.ts';

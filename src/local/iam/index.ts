@@ -8,7 +8,7 @@ import { invalidAction, QueryError } from './errors.ts';
 import type { OperationEnv, QueryOperation } from './operation.ts';
 import { QueryParams } from './query.ts';
 import { IamStore } from './store.ts';
-import { errorXml, successXml } from './xml.ts';
+import { errorXml, shapeXml, successXml } from './xml.ts';
 import { attachRolePolicy } from './ops/attachRolePolicy.ts';
 import { createRole } from './ops/createRole.ts';
 import { deleteRole } from './ops/deleteRole.ts';
@@ -65,12 +65,12 @@ export type QueryHandler = (req: StackRequest) => Promise<StackResponse>;
 export function createIamService(ctx: StackContext): { handleIam: QueryHandler; handleSts: QueryHandler } {
   const env: OperationEnv = { store: new IamStore(), ctx };
   return {
-    handleIam: async (req) => handleQuery(IAM, env, req),
-    handleSts: async (req) => handleQuery(STS, env, req),
+    handleIam: (req) => handleQuery(IAM, env, req),
+    handleSts: (req) => handleQuery(STS, env, req),
   };
 }
 
-function handleQuery(service: QueryService, env: OperationEnv, req: StackRequest): StackResponse {
+async function handleQuery(service: QueryService, env: OperationEnv, req: StackRequest): Promise<StackResponse> {
   const requestId = randomUUID();
   const headers = { 'content-type': 'text/xml', 'x-amzn-requestid': requestId };
   const params = QueryParams.fromRequest(req);
@@ -78,8 +78,8 @@ function handleQuery(service: QueryService, env: OperationEnv, req: StackRequest
   try {
     const operation = Object.hasOwn(service.operations, action) ? service.operations[action] : undefined;
     if (!operation) throw invalidAction(action, params.string('Version') ?? service.version);
-    const result = operation(params, env);
-    return { status: 200, headers, body: successXml(action, service.namespace, requestId, result) };
+    const result = await operation(env, params);
+    return { status: 200, headers, body: successXml(action, service.namespace, requestId, result && shapeXml(result)) };
   } catch (err) {
     if (!(err instanceof QueryError)) throw err;
     env.ctx.log(`${action}: ${err.code} ${err.message}`);

@@ -4,7 +4,7 @@
 // permissions boundary.
 import type { RoleRecord } from './store.ts';
 import type { Tag } from './validate.ts';
-import { element, memberList, textElement } from './xml.ts';
+import type { XmlShape } from './xml.ts';
 
 export type RoleView = 'create' | 'get' | 'list';
 
@@ -20,29 +20,27 @@ export function isoDate(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
-export function roleXml(role: RoleRecord, view: RoleView): string {
+export function roleShape(role: RoleRecord, view: RoleView): XmlShape {
   const showMaxSession = view !== 'create' || role.maxSessionDurationGiven;
-  const boundary =
-    role.permissionsBoundaryArn !== undefined && view !== 'list'
-      ? element('PermissionsBoundary', textElement('PermissionsBoundaryType', 'Policy') + textElement('PermissionsBoundaryArn', role.permissionsBoundaryArn))
-      : '';
-  const tags = view !== 'list' && role.tags.length > 0 ? tagsXml(role.tags) : '';
-  return (
-    textElement('Path', role.path) +
-    textElement('RoleName', role.name) +
-    textElement('RoleId', role.id) +
-    textElement('Arn', role.arn) +
-    textElement('CreateDate', isoDate(role.createDate)) +
-    textElement('AssumeRolePolicyDocument', encodePolicyDocument(role.assumeRolePolicyDocument)) +
-    textElement('Description', role.description) +
-    (showMaxSession ? textElement('MaxSessionDuration', role.maxSessionDuration) : '') +
-    boundary +
-    tags +
+  return {
+    Path: role.path,
+    RoleName: role.name,
+    RoleId: role.id,
+    Arn: role.arn,
+    CreateDate: isoDate(role.createDate),
+    AssumeRolePolicyDocument: encodePolicyDocument(role.assumeRolePolicyDocument),
+    Description: role.description,
+    MaxSessionDuration: showMaxSession ? role.maxSessionDuration : undefined,
+    PermissionsBoundary:
+      role.permissionsBoundaryArn !== undefined && view !== 'list'
+        ? { PermissionsBoundaryType: 'Policy', PermissionsBoundaryArn: role.permissionsBoundaryArn }
+        : undefined,
+    Tags: view !== 'list' && role.tags.length > 0 ? tagsShape(role.tags) : undefined,
     // Never used locally: AWS sends an empty element, which clients read as {}.
-    (view === 'get' ? '<RoleLastUsed/>' : '')
-  );
+    RoleLastUsed: view === 'get' ? {} : undefined,
+  };
 }
 
-export function tagsXml(tags: readonly Tag[]): string {
-  return memberList('Tags', tags, (t) => textElement('Key', t.Key) + textElement('Value', t.Value));
+export function tagsShape(tags: readonly Tag[]): XmlShape[] {
+  return tags.map((t) => ({ Key: t.Key, Value: t.Value }));
 }

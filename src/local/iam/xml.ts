@@ -32,10 +32,35 @@ export function memberList<T>(name: string, items: readonly T[], renderItem: (it
   return element(name, items.map((item) => `<member>${renderItem(item)}</member>`).join(''));
 }
 
-export interface XmlBody {
-  status: number;
-  body: string;
+/** An operation's output as the Query protocol serialises it: members in order, absent ones left out. */
+export interface XmlShape {
+  [member: string]: XmlValue;
 }
+
+export type XmlValue = string | number | boolean | undefined | readonly XmlValue[] | XmlShape;
+
+/** Members in insertion order: scalars as text elements, structures nested, lists as `<member>`s. */
+export function shapeXml(shape: XmlShape): string {
+  let out = '';
+  for (const [name, value] of Object.entries(shape)) out += memberXml(name, value);
+  return out;
+}
+
+function memberXml(name: string, value: XmlValue): string {
+  if (value === undefined) return '';
+  if (isList(value)) return memberList(name, value, itemXml);
+  if (typeof value === 'object') return element(name, shapeXml(value));
+  return textElement(name, value);
+}
+
+function itemXml(value: XmlValue): string {
+  if (value === undefined) return '';
+  if (isList(value)) return value.map((v) => `<member>${itemXml(v)}</member>`).join('');
+  if (typeof value === 'object') return shapeXml(value);
+  return escapeXml(String(value));
+}
+
+const isList = (value: XmlValue): value is readonly XmlValue[] => Array.isArray(value);
 
 /** `<ActionResponse xmlns><ActionResult>…</ActionResult><ResponseMetadata>…` — operations without
  *  output (DeleteRole, PutRolePolicy, …) have no Result element at all, as AWS sends them. */

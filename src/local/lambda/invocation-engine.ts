@@ -7,7 +7,8 @@ import type { InvokeOutcome, LogsStore, StackContext } from '../context.ts';
 import { LambdaInvokeError } from '../context.ts';
 import type { FunctionRecord } from './function-record.ts';
 import { ExecutionEnvironment, newLogStreamName, type PhaseResult } from './runtime/environment.ts';
-import { resolvePython, type EnvironmentSpec } from './runtime/launch.ts';
+import { localNodeVersion, probePython, PYTHON_VARIABLE, runsOnSentence, type PythonProbe } from './runtime/interpreters.ts';
+import type { EnvironmentSpec } from './runtime/launch.ts';
 import { LogSink } from './runtime/log-sink.ts';
 import { MemoryWatchdog } from './runtime/memory-watchdog.ts';
 import { EnvironmentPool, type Lease } from './runtime/pool.ts';
@@ -30,7 +31,8 @@ export class InvocationEngine {
   private readonly pools = new Map<string, { revisionId: string; pool: EnvironmentPool }>();
   private readonly watchdog: MemoryWatchdog;
   private readonly background = new Set<Promise<unknown>>();
-  private python: Promise<string> | undefined;
+  /** Probed once per interpreter command (a function may name its own, PYTHON_VARIABLE). */
+  private readonly pythons = new Map<string, Promise<PythonProbe>>();
   private closed = false;
 
   constructor(ctx: StackContext, logs: LogsStore, options: EngineOptions) {
@@ -105,6 +107,8 @@ export class InvocationEngine {
       variables: fn.variables,
       logGroup: fn.loggingConfig.LogGroup,
       region: this.ctx.region,
+      role: fn.role,
+      endpoint: this.ctx.url(),
     };
     const pool = new EnvironmentPool(this.options.concurrencyPerFunction, () => {
       const stream = newLogStreamName(this.ctx.clock.now());
@@ -112,6 +116,22 @@ export class InvocationEngine {
     });
     this.pools.set(fn.name, { revisionId: fn.revisionId, pool });
     return pool;
+  }
+
+  /** The interpreter to spawn and the INIT_START note saying which one really runs the function. */
+  private async interpreterFor(fn: FunctionRecord): Promise<{ python: string; note: string }> {
+    if (!fn.runtime.startsWith('python')) return { python: '', note: `${runsOnSentence(fn.runtime, 'node', localNodeVersion())} (${process.execPath})` };
+    const command = fn.variables[PYTHON_VARIABLE] || 'python3';
+    let probe = this.pythons.get(command);
+    if (!probe) {
+      // The stack's own PATH and HOME find the interpreter (a pyenv shim needs them); the function's
+      // environment stays built from scratch.
+      probe = probePython(command, { PATH: process.env.PATH, HOME: process.env.HOME });
+      this.pythons.set(command, probe);
+    }
+    const found = await probe;
+    if (!found.ok) return { python: command, note: `${fn.runtime} has no local interpreter: ${found.reason}` };
+    return { python: found.python.executable, note: `${runsOnSentence(fn.runtime, 'python', found.python.version)} (${found.python.executable})` };
   }
 
   private async runOn(env: ExecutionEnvironment, cold: boolean, fn: FunctionRecord, payload: Buffer, tail: boolean, clientContext: unknown): Promise<InvokeOutcome> {
@@ -122,8 +142,8 @@ export class InvocationEngine {
     let initFailure: PhaseResult | undefined;
     if (tail) log.startCapture();
     if (cold) {
-      const python = fn.runtime.startsWith('python') ? await (this.python ??= resolvePython()) : '';
-      log.emit(initStartLine(fn.runtime, this.ctx.region), Date.now());
+      const { python, note } = await this.interpreterFor(fn);
+      log.emit(initStartLine(fn.runtime, this.ctx.region, note), Date.now());
       const t0 = performance.now();
       const initTimer = setTimeout(() => void env.kill('timeout'), INIT_TIMEOUT_MS);
       const init = await env.start(python);

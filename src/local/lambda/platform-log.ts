@@ -4,10 +4,15 @@
 export const startLine = (requestId: string) => `START RequestId: ${requestId} Version: $LATEST`;
 export const endLine = (requestId: string) => `END RequestId: ${requestId}`;
 
-export function initStartLine(runtime: string, region: string): string {
+/**
+ * AWS's INIT_START fields, then (local stack only) which interpreter really runs the function, e.g.
+ * "python3.12 runs on the local Python 3.11.7 (/usr/bin/python3)": locally the versions can differ.
+ */
+export function initStartLine(runtime: string, region: string, localInterpreter?: string): string {
   const m = /^([a-z]+)(\d+(?:\.\d+)?)/.exec(runtime);
   const version = m ? `${m[1]}:${m[2]}.v1` : `${runtime}.v1`;
-  return `INIT_START Runtime Version: ${version}\tRuntime Version ARN: arn:aws:lambda:${region}::runtime:${runtime.replace(/[^a-z0-9]/g, '')}local`;
+  const line = `INIT_START Runtime Version: ${version}\tRuntime Version ARN: arn:aws:lambda:${region}::runtime:${runtime.replace(/[^a-z0-9]/g, '')}local`;
+  return localInterpreter ? `${line}\t${localInterpreter}` : line;
 }
 
 export function initReportLine(initDurationMs: number, status: string, errorType?: string): string {

@@ -1,5 +1,5 @@
 // AWS-shaped CloudWatch Logs errors. Every client error is HTTP 400 with {"__type", "message"} (the SDK
-// reads `__type` first); texts copied from real AWS where known (reference §6.1).
+// reads `__type` first); texts copied from real AWS where known.
 
 export class LogsError extends Error {
   readonly code: string;

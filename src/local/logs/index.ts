@@ -79,7 +79,7 @@ export function createLogsService(ctx: StackContext): { handle: ServiceHandler; 
       return errorResponse(new LogsError('SerializationException', `Could not read the request body as JSON: ${(err as Error).message}`));
     }
     try {
-      return jsonResponse(200, op(opContext, input) ?? {}, CONTENT_TYPE);
+      return jsonResponse(200, (await op(opContext, input)) ?? {}, CONTENT_TYPE);
     } catch (err) {
       if (err instanceof LogsError) return errorResponse(err);
       throw err;

@@ -175,6 +175,14 @@ export class StreamHub {
     return { status: 200, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: Buffer.concat(parts) };
   }
 
+  /** DynamoDB Local restarted empty: its streams are gone, and so are ours (readers get "not found"). */
+  reset(): void {
+    for (const e of this.streams.values()) void e.ingester.stop();
+    this.streams.clear();
+    this.byDb.clear();
+    this.shardCounts.clear();
+  }
+
   /** Bytes of record data the stack holds across every stream (for benchmarks and diagnostics). */
   heldBytes(): number {
     let n = 0;

@@ -1,13 +1,15 @@
 // CreateEventSourceMapping: 202 with State "Creating"; the mapping becomes Enabled (or Disabled) a
-// moment later. Checks follow §1.3: model constraints, then the event source, starting position,
-// destinations and filters, then that the function and the stream exist, then duplicates.
-import { type EsmOperation, ok, parseBody } from '../core.ts';
+// moment later. Checks run in AWS's order: model constraints, then the event source, starting
+// position, destinations and filters, then that the function exists (a missing one is 400 "Function
+// does not exist", not 404) and the stream exists, then a second mapping for the same function and
+// stream (409 ResourceConflictException; a different function may map the same stream).
+import type { EsmOperation } from '../core.ts';
 import { EsmApiError, invalidParameter } from '../errors.ts';
 import { DEFAULT_SETTINGS, renderMapping, type Mapping } from '../mapping.ts';
 import { parseCreate } from '../params.ts';
 
-export const createEventSourceMapping: EsmOperation = async (core, req) => {
-  const p = parseCreate(parseBody(req), DEFAULT_SETTINGS);
+export const createEventSourceMapping: EsmOperation = async (core, input) => {
+  const p = parseCreate(input, DEFAULT_SETTINGS);
   const functionArn = core.lambda.resolveFunctionArn(p.functionName);
   if (!functionArn) throw invalidParameter('Function does not exist');
   try {
@@ -43,5 +45,5 @@ export const createEventSourceMapping: EsmOperation = async (core, req) => {
   };
   core.mappings.set(uuid, m);
   core.lifecycle.created(m);
-  return ok(202, renderMapping(m));
+  return renderMapping(m);
 };

@@ -8,7 +8,7 @@ import { parsePolicyArn } from '../validate.ts';
 
 const ATTACHED_POLICIES_PER_ROLE = 10;
 
-export const attachRolePolicy: QueryOperation = (params, { store }) => {
+export const attachRolePolicy: QueryOperation = ({ store }, params) => {
   const roleName = readRoleName(params);
   const arn = params.required('PolicyArn');
   const { path, name } = parsePolicyArn(arn);

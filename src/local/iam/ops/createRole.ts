@@ -2,12 +2,12 @@
 import { roleAlreadyExists } from '../errors.ts';
 import type { QueryOperation } from '../operation.ts';
 import { readRoleName } from '../operation.ts';
-import { roleXml } from '../render.ts';
+import { roleShape } from '../render.ts';
 import { checkRange, checkString, checkTags, checkTrustPolicy, parsePolicyArn, RULES } from '../validate.ts';
 
 const DEFAULT_MAX_SESSION_DURATION = 3600;
 
-export const createRole: QueryOperation = (params, { store, ctx }) => {
+export const createRole: QueryOperation = ({ store, ctx }, params) => {
   const name = readRoleName(params);
   const document = params.required('AssumeRolePolicyDocument');
   const path = checkString('path', params.string('Path') ?? '/', RULES.path);
@@ -37,5 +37,5 @@ export const createRole: QueryOperation = (params, { store, ctx }) => {
     attachedPolicies: new Map(),
   };
   store.addRole(role);
-  return `<Role>${roleXml(role, 'create')}</Role>`;
+  return { Role: roleShape(role, 'create') };
 };

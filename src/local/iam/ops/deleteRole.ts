@@ -4,7 +4,7 @@ import { deleteConflict } from '../errors.ts';
 import type { QueryOperation } from '../operation.ts';
 import { readRoleName } from '../operation.ts';
 
-export const deleteRole: QueryOperation = (params, { store }) => {
+export const deleteRole: QueryOperation = ({ store }, params) => {
   const role = store.role(readRoleName(params));
   if (role.inlinePolicies.size > 0) throw deleteConflict('inline');
   if (role.attachedPolicies.size > 0) throw deleteConflict('attached');

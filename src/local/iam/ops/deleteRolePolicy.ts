@@ -1,7 +1,7 @@
 import type { QueryOperation } from '../operation.ts';
 import { readPolicyName, readRoleName } from '../operation.ts';
 
-export const deleteRolePolicy: QueryOperation = (params, { store }) => {
+export const deleteRolePolicy: QueryOperation = ({ store }, params) => {
   const roleName = readRoleName(params);
   const policyName = readPolicyName(params);
   const role = store.role(roleName);

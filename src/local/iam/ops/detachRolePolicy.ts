@@ -3,7 +3,7 @@ import type { QueryOperation } from '../operation.ts';
 import { readRoleName } from '../operation.ts';
 import { parsePolicyArn } from '../validate.ts';
 
-export const detachRolePolicy: QueryOperation = (params, { store }) => {
+export const detachRolePolicy: QueryOperation = ({ store }, params) => {
   const roleName = readRoleName(params);
   const arn = params.required('PolicyArn');
   parsePolicyArn(arn);

@@ -2,7 +2,9 @@
 // account's root user: Arn arn:aws:iam::<account>:root, and UserId = the account ID, which is what
 // AWS returns for root credentials.
 import type { QueryOperation } from '../operation.ts';
-import { textElement } from '../xml.ts';
 
-export const getCallerIdentity: QueryOperation = (_params, { ctx }) =>
-  textElement('UserId', ctx.accountId) + textElement('Account', ctx.accountId) + textElement('Arn', `arn:aws:iam::${ctx.accountId}:root`);
+export const getCallerIdentity: QueryOperation = ({ ctx }) => ({
+  UserId: ctx.accountId,
+  Account: ctx.accountId,
+  Arn: `arn:aws:iam::${ctx.accountId}:root`,
+});

@@ -1,8 +1,8 @@
 import type { QueryOperation } from '../operation.ts';
 import { readRoleName } from '../operation.ts';
-import { roleXml } from '../render.ts';
+import { roleShape } from '../render.ts';
 
-export const getRole: QueryOperation = (params, { store }) => {
+export const getRole: QueryOperation = ({ store }, params) => {
   const role = store.role(readRoleName(params));
-  return `<Role>${roleXml(role, 'get')}</Role>`;
+  return { Role: roleShape(role, 'get') };
 };

@@ -4,9 +4,8 @@ import { readRoleName } from '../operation.ts';
 import { paginate } from '../paginate.ts';
 import { compareNames, type AttachedPolicy } from '../store.ts';
 import { checkString, RULES } from '../validate.ts';
-import { memberList, textElement } from '../xml.ts';
 
-export const listAttachedRolePolicies: QueryOperation = (params, { store }) => {
+export const listAttachedRolePolicies: QueryOperation = ({ store }, params) => {
   const roleName = readRoleName(params);
   const prefix = checkString('pathPrefix', params.string('PathPrefix') ?? '/', RULES.policyPathPrefix);
   const role = store.role(roleName);
@@ -14,9 +13,9 @@ export const listAttachedRolePolicies: QueryOperation = (params, { store }) => {
   const sortKey = (p: AttachedPolicy) => `${p.name}\u0001${p.arn}`;
   const policies = [...role.attachedPolicies.values()].filter((p) => p.path.startsWith(prefix)).sort((a, b) => compareNames(sortKey(a), sortKey(b)));
   const page = paginate(policies, sortKey, params.string('Marker'), params.integer('MaxItems'));
-  return (
-    memberList('AttachedPolicies', page.items, (p) => textElement('PolicyName', p.name) + textElement('PolicyArn', p.arn)) +
-    textElement('IsTruncated', page.isTruncated) +
-    textElement('Marker', page.marker)
-  );
+  return {
+    AttachedPolicies: page.items.map((p) => ({ PolicyName: p.name, PolicyArn: p.arn })),
+    IsTruncated: page.isTruncated,
+    Marker: page.marker,
+  };
 };

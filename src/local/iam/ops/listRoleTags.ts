@@ -4,11 +4,10 @@ import { plainValidationError } from '../errors.ts';
 import type { QueryOperation } from '../operation.ts';
 import { readRoleName } from '../operation.ts';
 import { DEFAULT_MAX_ITEMS } from '../paginate.ts';
-import { tagsXml } from '../render.ts';
+import { tagsShape } from '../render.ts';
 import { checkRange } from '../validate.ts';
-import { textElement } from '../xml.ts';
 
-export const listRoleTags: QueryOperation = (params, { store }) => {
+export const listRoleTags: QueryOperation = ({ store }, params) => {
   const role = store.role(readRoleName(params));
   const maxItems = params.integer('MaxItems');
   const limit = maxItems === undefined ? DEFAULT_MAX_ITEMS : checkRange('maxItems', maxItems, 1, 1000);
@@ -17,5 +16,5 @@ export const listRoleTags: QueryOperation = (params, { store }) => {
   if (!Number.isInteger(start) || start < 0) throw plainValidationError('Invalid Marker.');
   const items = role.tags.slice(start, start + limit);
   const truncated = start + limit < role.tags.length;
-  return tagsXml(items) + textElement('IsTruncated', truncated) + textElement('Marker', truncated ? String(start + limit) : undefined);
+  return { Tags: tagsShape(items), IsTruncated: truncated, Marker: truncated ? String(start + limit) : undefined };
 };

@@ -1,17 +1,16 @@
 // ListRoles: PathPrefix filters on the role's path (a plain string prefix, as IAM documents it).
 import type { QueryOperation } from '../operation.ts';
 import { paginate } from '../paginate.ts';
-import { roleXml } from '../render.ts';
+import { roleShape } from '../render.ts';
 import { checkString, RULES } from '../validate.ts';
-import { memberList, textElement } from '../xml.ts';
 
-export const listRoles: QueryOperation = (params, { store }) => {
+export const listRoles: QueryOperation = ({ store }, params) => {
   const prefix = checkString('pathPrefix', params.string('PathPrefix') ?? '/', RULES.pathPrefix);
   const matching = store.allRoles().filter((role) => role.path.startsWith(prefix));
   const page = paginate(matching, (role) => role.name, params.string('Marker'), params.integer('MaxItems'));
-  return (
-    memberList('Roles', page.items, (role) => roleXml(role, 'list')) +
-    textElement('IsTruncated', page.isTruncated) +
-    textElement('Marker', page.marker)
-  );
+  return {
+    Roles: page.items.map((role) => roleShape(role, 'list')),
+    IsTruncated: page.isTruncated,
+    Marker: page.marker,
+  };
 };

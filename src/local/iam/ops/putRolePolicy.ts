@@ -7,7 +7,7 @@ import { checkPolicyDocument } from '../validate.ts';
 
 const INLINE_POLICY_BUDGET = 10_240;
 
-export const putRolePolicy: QueryOperation = (params, { store }) => {
+export const putRolePolicy: QueryOperation = ({ store }, params) => {
   const roleName = readRoleName(params);
   const policyName = readPolicyName(params);
   const document = params.required('PolicyDocument');

@@ -7,7 +7,7 @@ import { checkTags } from '../validate.ts';
 
 const TAGS_PER_ROLE = 50;
 
-export const tagRole: QueryOperation = (params, { store }) => {
+export const tagRole: QueryOperation = ({ store }, params) => {
   const roleName = readRoleName(params);
   const tags = checkTags(params.structList('Tags', ['Key', 'Value']));
   const role = store.role(roleName);

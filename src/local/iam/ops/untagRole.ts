@@ -3,7 +3,7 @@ import type { QueryOperation } from '../operation.ts';
 import { readRoleName } from '../operation.ts';
 import { checkTagKeys } from '../validate.ts';
 
-export const untagRole: QueryOperation = (params, { store }) => {
+export const untagRole: QueryOperation = ({ store }, params) => {
   const roleName = readRoleName(params);
   const keys = new Set(checkTagKeys(params.stringList('TagKeys')).map((k) => k.toLowerCase()));
   const role = store.role(roleName);

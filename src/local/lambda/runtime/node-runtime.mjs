@@ -6,8 +6,13 @@ import net from 'node:net';
 import path from 'node:path';
 import fs from 'node:fs';
 import util from 'node:util';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
+import Module, { createRequire, register } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { runtimeSdkRequireFallback } from './sdk-resolve.mjs';
+
+// The runtime's AWS SDK for `require` and `import`, before any user code loads (rules in sdk-resolve.mjs).
+runtimeSdkRequireFallback(Module, path.dirname(fileURLToPath(import.meta.url)));
+register('./sdk-resolve.mjs', import.meta.url);
 
 const PHASE_MARKER = '\u0000\u001e__ddbs_lambda_phase_end__\u0000';
 const input = new net.Socket({ fd: 3, readable: true, writable: false });

@@ -1,4 +1,5 @@
-// The parsed form of a FilterLogEvents filter pattern (reference §6.3).
+// The parsed form of a FilterLogEvents filter pattern: an empty pattern (everything), terms (`a b` all
+// required, `?a ?b` any of them, `-a` excluded), a `%regex%`, or a JSON expression (`{ $.a = 1 }`).
 
 /** A term of a text pattern: quoted terms are phrases matched as substrings, bare terms as words. */
 export interface Term {

@@ -1,6 +1,6 @@
 // Evaluates a parsed filter pattern against one event message. Case-sensitive throughout.
 //
-// Token-vs-substring rule (AWS leaves it unconfirmed, reference §6.3; this is our choice):
+// Token-vs-substring rule (AWS's documentation does not settle it; this is our choice):
 // - A quoted term ("ddbsTest", "INTERNAL SERVER ERROR") matches anywhere as a substring.
 // - A bare term made of letters, digits and dots (ERROR, 404, 3.5) matches as a whole word: the
 //   occurrence must have a non-alphanumeric character (or the message edge) on both sides, so

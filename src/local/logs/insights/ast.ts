@@ -1,4 +1,5 @@
-// The parsed form of a Logs Insights query (the subset in reference §6.6).
+// The parsed form of a Logs Insights query, in the subset this stack runs: fields, display, filter,
+// parse, stats … by, sort, limit and dedup, piped in any order.
 
 /** A value flowing through a query: timestamps stay Dates so results can format them AWS-style. */
 export type Value = string | number | boolean | Date | null | undefined;

@@ -1,4 +1,4 @@
-// The fields Logs Insights discovers for one event (reference §6.6): system fields, Lambda platform
+// The fields Logs Insights discovers for one event: system fields (@timestamp, @message, @logStream, …), Lambda platform
 // fields parsed from START/END/REPORT lines, and the first JSON fragment flattened with dot notation.
 import type { Value } from './ast.ts';
 

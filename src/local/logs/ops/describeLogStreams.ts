@@ -14,7 +14,7 @@ function describeStream(state: LogsState, s: LogStreamState): LogStream {
     ...(s.lastIngestionTime !== undefined ? { lastIngestionTime: s.lastIngestionTime } : {}),
     uploadSequenceToken: String(s.uploads + 1).padStart(56, '0'),
     arn: state.streamArn(s.groupName, s.name),
-    // Real AWS has reported 0 here since 2019 (reference §6.2).
+    // The member is deprecated: real AWS has reported 0 for every stream since 2019.
     storedBytes: 0,
   };
 }

@@ -1,4 +1,4 @@
-// PutLogEvents: AWS's batch rules (reference §6.2): 1–10,000 events, ≤ 1,048,576 bytes counting 26 bytes
+// PutLogEvents: AWS's batch rules: 1–10,000 events, ≤ 1,048,576 bytes counting 26 bytes
 // per event, chronological order, span ≤ 24 h; events too new (> 2 h ahead), too old (> 14 days) or
 // older than the retention are skipped and reported in rejectedLogEventsInfo while the rest are stored.
 // Sequence tokens are ignored, as AWS has done since 2023.

@@ -1,4 +1,5 @@
 // What every operation module receives: the service instance's state (never module globals).
+import type { Operation } from '../../operation.ts';
 import type { Input } from '../params.ts';
 import type { LogsState } from '../state.ts';
 import type { QueryRegistry } from '../insights/registry.ts';
@@ -8,5 +9,5 @@ export interface LogsOpContext {
   queries: QueryRegistry;
 }
 
-/** One AWS operation: validated input in, response body out (throws LogsError for AWS errors). */
-export type LogsOperation = (c: LogsOpContext, input: Input) => object | undefined;
+/** One AWS operation: the request's JSON object in, the response body out (undefined: `{}`); throws LogsError. */
+export type LogsOperation = Operation<LogsOpContext, Input>;
