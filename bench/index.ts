@@ -10,6 +10,8 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   quickstart: async () => (await import('./quickstart.ts')).benchQuickStart(),
   soak: async () => (await import('./soak.ts')).benchSoak(),
   startup: async () => (await import('./startup.ts')).benchStartup(),
+  shards: async () => (await import('./shards.ts')).benchShards(),
+  'shards-memory': async () => (await import('./shards.ts')).benchShardsMemory(),
   'stream-read': async () => (await import('./stream-read.ts')).benchStreamRead(),
 };
 
