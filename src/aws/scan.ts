@@ -2,7 +2,7 @@
 // never produced a stream record).
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDbApi } from './clients.ts';
-import { identityOfItem, type WireKeys } from '../core/identity.ts';
+import type { WireKeys } from '../core/identity.ts';
 import { translateAwsError } from './errors.ts';
 
 /** Every item's key attributes (DynamoDB JSON). */
@@ -25,7 +25,3 @@ export async function scanItems(ddb: DynamoDbApi, table: string, keyNames: strin
   return items;
 }
 
-/** The whole-key identity of every item. */
-export async function scanIdentities(ddb: DynamoDbApi, table: string, keyNames: string[], signal?: AbortSignal): Promise<string[]> {
-  return (await scanItems(ddb, table, keyNames, signal)).map((item) => identityOfItem(item, keyNames));
-}

@@ -9,7 +9,7 @@ export const COMMANDS = [
   { name: 'create-table', summary: 'create a DynamoDB table with a stream (on-demand billing), tagged as created by ddbs-test; waits until ACTIVE', hasOptions: true },
   { name: 'attach-consumer', summary: 'deploy the instrumented consumer function and its event source mapping on a table stream; waits until Enabled', hasOptions: true },
   { name: 'seed', summary: 'write items to the table with BatchWriteItem (25 per request) and record the run', hasOptions: true },
-  { name: 'count', summary: 'reconcile a run: written, delivered, processed, missing, duplicates, batches, latency, drain', hasOptions: true },
+  { name: 'count', summary: 'reconcile what you last did (a seeded run, or a table your code writes): written, in stream, delivered, processed, lost records by hop, duplicates, batches, latency', hasOptions: true },
   { name: 'run', summary: 'the matrix: per cell create-table, attach-consumer, seed, count --wait, teardown; then a table and a verdict', hasOptions: true },
   { name: 'results', summary: 'list stored results, newest first (run id, when, target, cells, verdict)', hasOptions: true },
   { name: 'teardown', summary: 'delete what ddbs-test created (mappings, functions, roles, log groups, tables): only resources tagged as ours', hasOptions: true },

@@ -3,8 +3,8 @@
 import { foreignIdentityString } from '../consumer/ddbs_identity.mjs';
 import type { WireKeys } from '../consumer/ddbs_identity.mjs';
 
-export { SEEDED_KEY_PATTERN, KEY_HASH_LENGTH, canonicalJson, keyHash, identify, identityString, foreignIdentityString } from '../consumer/ddbs_identity.mjs';
-export type { RecordIdentity, WireAttributeValue, WireKeys } from '../consumer/ddbs_identity.mjs';
+export { canonicalJson, keyHash, identify, identityString, foreignIdentityString } from '../consumer/ddbs_identity.mjs';
+export type { RecordIdentity, WireKeys } from '../consumer/ddbs_identity.mjs';
 
 /** The hash-key value the seeder writes for record `seq` of run `runId`. */
 export function seededKey(runId: string, seq: number): string {

@@ -5,7 +5,7 @@
 import { summarizeLatency, minMeanMax, type LatencySummary, type MinMeanMax } from './stats.ts';
 import type { BatchLine, ConsumerLine, DoneLine, IdentityGroups } from './consumer-lines.ts';
 
-export type { BatchLine, ConsumerLine, DoneLine, IdentityGroups } from './consumer-lines.ts';
+export type { BatchLine, ConsumerLine, DoneLine } from './consumer-lines.ts';
 export { parseConsumerLine, parseConsumerLines, parseConsumerLinesIn } from './consumer-lines.ts';
 
 /** One record of the stream (a table written by another tool): its whole-key identity and position. */
@@ -334,9 +334,4 @@ function latency(input: ReconcileInput, firstT: Float64Array): LatencySummary | 
     if (!Number.isNaN(v)) values[count++] = v;
   }
   return summarizeLatency(values.subarray(0, count));
-}
-
-/** Identity of record `i` for people (missing samples of seeded runs). */
-export function seededRecordKey(runId: string, i: number): string {
-  return `${runId}#${i}`;
 }
