@@ -3,7 +3,7 @@
 import { ConsumerLogReader, InsightsLogReader, countPatternLines, countPatternLinesWithInsights, type LineSource } from '../aws/logs-reader.ts';
 import { describeTable, type TableInfo } from '../aws/table.ts';
 import { scanItems } from '../aws/scan.ts';
-import { createStreamReader } from '../aws/stream-reader.ts';
+import { createStreamReader, type StreamReader } from '../aws/stream-reader.ts';
 import { readMappingView, type MappingFacts } from '../aws/mapping-view.ts';
 import { sleep } from '../aws/wait.ts';
 import type { Target } from '../aws/target.ts';
@@ -11,7 +11,7 @@ import type { Clients } from '../aws/clients.ts';
 import { reconcile, type Reconciliation, type WriteRequestTiming } from '../core/reconcile.ts';
 import { placeRecords, HOPS, type HopReport } from '../core/hops.ts';
 import { decideVerdict, type VerdictDecision } from '../core/verdict.ts';
-import { StreamFacts, filterView, foreignStreamView, seededStreamView, type FilterView, type RunStreamView } from '../core/stream-view.ts';
+import { StreamFacts, droppedByFilter, filterView, foreignStreamView, seededStreamView, type FilterView, type RunStreamView } from '../core/stream-view.ts';
 import { keysOfItem, identityOfItem, type WireKeys } from '../core/identity.ts';
 import type { AttachmentRecord } from '../core/state.ts';
 import { errorName } from '../aws/errors.ts';
@@ -62,8 +62,10 @@ export interface LiveCount {
 
 interface Evidence {
   logs: LineSource;
-  stream?: { poll(onRecord: (f: never) => void): Promise<{ shards: Array<{ shardId: string; parentShardId?: string }>; trimmed: boolean; incomplete?: string }> };
+  stream?: StreamReader;
   facts: StreamFacts;
+  /** The mapping's filter criteria, judged on each record while the read holds it whole. */
+  filter?: FilterView;
   streamProblem?: string;
   streamReadAt: number;
 }
@@ -71,7 +73,8 @@ interface Evidence {
 async function pollStream(ev: Evidence, now: () => number): Promise<void> {
   if (!ev.stream || ev.streamProblem) return;
   try {
-    const res = await ev.stream.poll(((f: Parameters<StreamFacts['add']>[0]) => ev.facts.add(f)) as never);
+    const filter = ev.filter;
+    const res = await ev.stream.poll((f, raw) => ev.facts.add(filter ? { ...f, filtered: droppedByFilter(filter, raw) } : f));
     // A read that could not finish is partial evidence, like trimmed records: never "not in stream".
     ev.facts.setShards(res.shards, res.trimmed || res.incomplete !== undefined);
     ev.streamReadAt = now();
@@ -118,13 +121,14 @@ export async function countLive(run: LiveRun, clients: Clients, target: Target, 
   const mapping = await readMappingView(clients.lambda, run.att);
   let filter: FilterView | undefined;
   try {
-    filter = mapping.filters.length > 0 ? filterView(mapping.filters) : undefined;
+    filter = mapping.filters.length > 0 ? filterView(mapping.filters, { streamArn: table?.streamArn ?? '', region: target.region }) : undefined;
   } catch {
     filter = undefined;
   }
   if (table?.streamArn) {
     // The reader paces itself per shard (the mapping is the stream's other reader).
-    ev.stream = createStreamReader({ streams: clients.streams, now: () => Date.now(), pause: sleep }, { streamArn: table.streamArn, ...(o.signal ? { signal: o.signal } : {}) }) as unknown as Evidence['stream'];
+    ev.stream = createStreamReader({ streams: clients.streams, now: () => Date.now(), pause: sleep }, { streamArn: table.streamArn, ...(o.signal ? { signal: o.signal } : {}) });
+    if (filter) ev.filter = filter;
   } else ev.streamProblem = table ? `table ${run.table} has no stream enabled` : `table ${run.table} does not exist any more`;
   const scanned: Array<{ id: string; keys: WireKeys }> = [];
   if (!run.seeded && table) {
