@@ -10,6 +10,7 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   quickstart: async () => (await import('./quickstart.ts')).benchQuickStart(),
   soak: async () => (await import('./soak.ts')).benchSoak(),
   'stream-read': async () => (await import('./stream-read.ts')).benchStreamRead(),
+  'count-stream': async () => (await import('./count-stream.ts')).benchCountStream(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

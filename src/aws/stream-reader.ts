@@ -13,6 +13,7 @@
 // shard). Shards are read `shardConcurrency` at a time. Throttling backs off with jitter.
 import { DescribeStreamCommand, type GetRecordsCommand, type GetShardIteratorCommand, type Shard, type _Record } from '@aws-sdk/client-dynamodb-streams';
 import { AwsError } from '../errors.ts';
+import { pause } from '../core/sleep.ts';
 import { errorName, translateAwsError } from './errors.ts';
 import { newShardState, readShard, type ShardReadContext, type ShardState, type StreamRecordFact } from './stream-shard.ts';
 
@@ -194,6 +195,12 @@ export function createStreamReader(deps: StreamReaderDeps, opts: StreamReaderOpt
       return run;
     },
   };
+}
+
+/** Every shard of the stream (DescribeStream, all pages), without reading records; undefined when stopped. */
+export async function listStreamShards(streams: StreamReaderDeps['streams'], streamArn: string, signal?: AbortSignal): Promise<Shard[] | undefined> {
+  const deps: StreamReaderDeps = { streams, now: () => Date.now(), pause };
+  return (await describeStream(deps, streamArn, signal ?? new AbortController().signal))?.shards;
 }
 
 /** Folds a fresh description into the known shards: new ones start unread, closed ones get their end. */
