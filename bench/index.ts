@@ -13,6 +13,7 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   shards: async () => (await import('./shards.ts')).benchShards(),
   'shards-memory': async () => (await import('./shards.ts')).benchShardsMemory(),
   'stream-read': async () => (await import('./stream-read.ts')).benchStreamRead(),
+  'count-stream': async () => (await import('./count-stream.ts')).benchCountStream(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

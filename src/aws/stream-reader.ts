@@ -1,6 +1,8 @@
 // `count`'s own read of a table's stream: every shard, open and closed, from TRIM_HORIZON, read-only.
 // Facts stream out through onRecord; the reader keeps only a position per shard, so a repeated poll
 // (`count --wait`) reads only what is new, and memory grows with shards, never with records.
+// onRecord also gets the raw record (images included) for the duration of the call, so a caller can
+// judge it (e.g. against the mapping's filter criteria) and keep only the outcome.
 //
 // Pacing: AWS advises at most two simultaneous readers per shard, and the Lambda mapping is one of
 // them. So each shard has at most one GetRecords in flight, at most `maxGetRecordsPerSecondPerShard`
@@ -9,8 +11,9 @@
 // at `maxFullPageReadsPerSecondPerShard` (default 20 = 20,000 records/s, twenty times what one
 // partition can write, so catching up is never the bottleneck, yet a runaway loop cannot hammer the
 // shard). Shards are read `shardConcurrency` at a time. Throttling backs off with jitter.
-import { DescribeStreamCommand, type GetRecordsCommand, type GetShardIteratorCommand, type Shard } from '@aws-sdk/client-dynamodb-streams';
+import { DescribeStreamCommand, type GetRecordsCommand, type GetShardIteratorCommand, type Shard, type _Record } from '@aws-sdk/client-dynamodb-streams';
 import { AwsError } from '../errors.ts';
+import { pause } from '../core/sleep.ts';
 import { errorName, translateAwsError } from './errors.ts';
 import { newShardState, readShard, type ShardReadContext, type ShardState, type StreamRecordFact } from './stream-shard.ts';
 
@@ -80,13 +83,16 @@ export class StreamGoneError extends AwsError {
   }
 }
 
+/** Called once per record; `raw` is valid during the call only (keeping it would hold every image in memory). */
+export type OnStreamRecord = (fact: StreamRecordFact, raw: _Record) => void;
+
 export interface StreamReader {
   /** Reads what is new on every shard since the last poll (from TRIM_HORIZON on the first). Calls run one at a time. */
-  poll(onRecord: (f: StreamRecordFact) => void): Promise<StreamReadResult>;
+  poll(onRecord: OnStreamRecord): Promise<StreamReadResult>;
 }
 
 /** One full read of the stream. */
-export function readStream(deps: StreamReaderDeps, opts: StreamReaderOptions & { onRecord(fact: StreamRecordFact): void }): Promise<StreamReadResult> {
+export function readStream(deps: StreamReaderDeps, opts: StreamReaderOptions & { onRecord: OnStreamRecord }): Promise<StreamReadResult> {
   return createStreamReader(deps, opts).poll(opts.onRecord);
 }
 
@@ -103,7 +109,7 @@ export function createStreamReader(deps: StreamReaderDeps, opts: StreamReaderOpt
     return out;
   };
 
-  const pollOnce = async (onRecord: (f: StreamRecordFact) => void): Promise<StreamReadResult> => {
+  const pollOnce = async (onRecord: OnStreamRecord): Promise<StreamReadResult> => {
     // A fatal error on one shard stops the others promptly; the caller's signal stops them all.
     const stop = new AbortController();
     const onAbort = (): void => stop.abort();
@@ -127,10 +133,10 @@ export function createStreamReader(deps: StreamReaderDeps, opts: StreamReaderOpt
         random: deps.random ?? Math.random,
         aborted: () => signal.aborted,
         shardStillListed: async (id) => (await describeAndRemember(opts.streamArn, signal))?.shards.some((s) => s.ShardId === id) ?? true,
-        onFact: (f) => {
+        onFact: (f, raw) => {
           records += 1;
           totalRecords += 1;
-          onRecord(f);
+          onRecord(f, raw);
         },
         pacedGapMs: 1000 / positive(opts.maxGetRecordsPerSecondPerShard, 4, 'maxGetRecordsPerSecondPerShard'),
         fullPageGapMs: 1000 / positive(opts.maxFullPageReadsPerSecondPerShard, 20, 'maxFullPageReadsPerSecondPerShard'),
@@ -189,6 +195,12 @@ export function createStreamReader(deps: StreamReaderDeps, opts: StreamReaderOpt
       return run;
     },
   };
+}
+
+/** Every shard of the stream (DescribeStream, all pages), without reading records; undefined when stopped. */
+export async function listStreamShards(streams: StreamReaderDeps['streams'], streamArn: string, signal?: AbortSignal): Promise<Shard[] | undefined> {
+  const deps: StreamReaderDeps = { streams, now: () => Date.now(), pause };
+  return (await describeStream(deps, streamArn, signal ?? new AbortController().signal))?.shards;
 }
 
 /** Folds a fresh description into the known shards: new ones start unread, closed ones get their end. */

@@ -47,7 +47,8 @@ export interface ShardReadContext {
   aborted(): boolean;
   /** Re-describes the stream: false when the shard is no longer in it; throws when the stream is gone. */
   shardStillListed(shardId: string): Promise<boolean>;
-  onFact(fact: StreamRecordFact): void;
+  /** `raw` is the record as GetRecords returned it, valid during the call only: keep what you need of it, never it. */
+  onFact(fact: StreamRecordFact, raw: _Record): void;
   /** Gap between GetRecords starts on one shard when caught up or reading small pages. */
   pacedGapMs: number;
   /** Gap after a full page: the shard is behind, so read on promptly, but never faster than this. */
@@ -179,13 +180,16 @@ function deliver(s: ShardState, r: _Record, ctx: ShardReadContext): void {
   s.lastReadSequenceNumber = seq;
   s.records += 1;
   const created = r.dynamodb?.ApproximateCreationDateTime;
-  ctx.onFact({
-    shardId: s.shardId,
-    sequenceNumber: seq,
-    eventName,
-    keys: r.dynamodb?.Keys ?? {},
-    approximateCreationMs: created instanceof Date ? created.getTime() : typeof created === 'number' ? created * 1000 : 0,
-  });
+  ctx.onFact(
+    {
+      shardId: s.shardId,
+      sequenceNumber: seq,
+      eventName,
+      keys: r.dynamodb?.Keys ?? {},
+      approximateCreationMs: created instanceof Date ? created.getTime() : typeof created === 'number' ? created * 1000 : 0,
+    },
+    r,
+  );
 }
 
 function isFullPage(records: _Record[]): boolean {

@@ -114,7 +114,7 @@ export function buildCell(r: Reconciliation, hops: HopReport, decision: VerdictD
   if (coverage) notes.push(coverage);
   if (incomplete) for (const h of HOPS) if (hops.lost[h] > 0) notes.push(hopExplanation(h, hops.lost[h], ctx.mapping));
   notes.push(...hops.notes);
-  if (hops.filtered > 0) notes.push(`${hops.filtered} records were dropped by the mapping's filter criteria, deliberately: they are accounted for, not missing.`);
+  if (hops.filtered > 0) notes.push(`${hops.filtered} records were dropped by the mapping's filter criteria, deliberately: they are accounted for, not lost.`);
   if (r.duplicates > 0) notes.push(`${r.duplicates} redeliveries (at-least-once delivery; retries after function errors show up here).`);
   if (r.functionErrors > 0) notes.push(`${r.functionErrors} invocation${r.functionErrors === 1 ? '' : 's'} failed.`);
   if (r.running > 0) notes.push(`${r.running} invocation${r.running === 1 ? ' was' : 's were'} still running (no outcome line yet, within the function timeout).`);

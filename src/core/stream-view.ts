@@ -1,7 +1,9 @@
 // What count learns from its own read of the table's stream, arranged for one run's records:
 // which records the stream holds (shard, sequence number, creation time), which ones the mapping's
 // filter criteria drop, and which shard a sequence number the consumer logged belongs to. Pure.
+import type { _Record } from '@aws-sdk/client-dynamodb-streams';
 import { compileFilter, matchesAny, type CompiledFilter } from '../local/esm/filter.ts';
+import { toEventRecord, type StreamRecord } from '../local/esm/record.ts';
 import { describeKeys, foreignIdentityString, identityString, type WireKeys } from './identity.ts';
 import type { RecordPlacement } from './hops.ts';
 import type { ExpectedRecords, StreamRecordRef } from './reconcile.ts';
@@ -14,6 +16,8 @@ export interface StreamFact {
   approximateCreationMs: number;
   newImage?: Record<string, unknown>;
   oldImage?: Record<string, unknown>;
+  /** The mapping's filter criteria drop this record; judged while the read held the whole record. */
+  filtered?: boolean;
 }
 
 export interface ShardFact {
@@ -43,16 +47,44 @@ export class StreamFacts {
   }
 }
 
-/** Compiled FilterCriteria, or why they cannot be evaluated from the stream read. */
+/** Compiled FilterCriteria, and what Lambda puts into the event records they are matched against. */
 export interface FilterView {
   filters: CompiledFilter[];
-  /** The patterns test images; they can only be evaluated when the stream read carries them. */
+  /** The patterns test images: a fact without a judged outcome (keys only) cannot answer them. */
   usesImages: boolean;
+  /** eventSourceARN and awsRegion of the event records (the mapping's stream, the function's region). */
+  streamArn: string;
+  region: string;
 }
 
-export function filterView(patterns: readonly string[]): FilterView {
+export function filterView(patterns: readonly string[], source: { streamArn: string; region: string } = { streamArn: '', region: '' }): FilterView {
   const filters = patterns.map((p) => compileFilter(p));
-  return { filters, usesImages: patterns.some((p) => /"(NewImage|OldImage)"/.test(p)) };
+  return { filters, usesImages: patterns.some((p) => /"(NewImage|OldImage)"/.test(p)), ...source };
+}
+
+/** The SDK's record back in wire JSON, as Lambda hands it over: binary as base64, times in epoch seconds. */
+function wireJson(v: unknown): unknown {
+  if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
+  if (v instanceof Date) return Math.floor(v.getTime() / 1000);
+  if (Array.isArray(v)) return v.map(wireJson);
+  if (v !== null && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = wireJson(x);
+    return out;
+  }
+  return v;
+}
+
+/**
+ * True when the mapping's filter criteria drop this record. Lambda matches each pattern against the
+ * whole event record it would deliver (eventName, dynamodb.Keys/NewImage/OldImage, ...), so the
+ * record is rebuilt exactly as the local mapping builds it. Called while the stream read holds the
+ * raw record; only the boolean is kept, never the images.
+ */
+export function droppedByFilter(view: FilterView, raw: _Record): boolean {
+  if (view.filters.length === 0) return false;
+  const event = toEventRecord(wireJson(raw) as StreamRecord, view.streamArn, view.region);
+  return !matchesAny(view.filters, event);
 }
 
 /** The record as the mapping's filter sees it (the event record's fields; images when read). */
@@ -99,6 +131,10 @@ function finish(p: ReturnType<typeof basePlacement>, facts: StreamFacts): Record
 
 function applyFilter(p: RecordPlacement, i: number, f: StreamFact, view: FilterView | undefined): void {
   if (!view || view.filters.length === 0) return;
+  if (f.filtered !== undefined) {
+    if (f.filtered) p.filtered[i] = 1;
+    return;
+  }
   if (view.usesImages && !f.newImage && !f.oldImage) {
     p.filterUnknown = 'the stream read carries keys only';
     return;

@@ -239,6 +239,16 @@ describe('readStream', () => {
     ]);
   });
 
+  it('hands onRecord the raw record (images included) alongside each fact', async () => {
+    const fake = new FakeStream();
+    const s = fake.addShard('shardId-a', { closed: true });
+    fake.write(s, 2, 'INSERT', 'img');
+    s.records[1]!.dynamodb!.NewImage = { pk: { S: 'img#1' }, colour: { S: 'red' } };
+    const seen: Array<[string, unknown]> = [];
+    await readStream(fake.deps(), { streamArn: ARN, onRecord: (f, raw) => seen.push([f.sequenceNumber, raw.dynamodb?.NewImage]) });
+    assert.deepEqual(seen, [['000000000000000000001', undefined], ['000000000000000000002', { pk: { S: 'img#1' }, colour: { S: 'red' } }]]);
+  });
+
   it('stops reading an open shard once it is caught up (two empty pages in a row by default)', async () => {
     const fake = new FakeStream();
     const s = fake.addShard('shardId-open');
