@@ -1,4 +1,4 @@
-// Benchmark: the local stack's event source mapping on 10,000 records through one shard.
+// Benchmark: the local stack's event source mapping on 10,000 records through one shard (a 1-shard table).
 //  1. Per-invocation overhead: 10,000 sequential in-process invokes (the path the poller uses) of a
 //     handler that returns at once, against the baseline of calling the same handler function
 //     directly; overhead = invoke time − direct call time (median, p99).
@@ -18,12 +18,12 @@ const N = Number(process.env.BENCH_ITEMS ?? 10_000);
 const HANDLER = 'export const handler = async () => ({ ok: true });\n';
 const creds = { accessKeyId: 'bench', secretAccessKey: 'bench' };
 
-async function createFunction(lambda: LambdaClient, name: string): Promise<void> {
+export async function createFunction(lambda: LambdaClient, name: string): Promise<void> {
   await lambda.send(new CreateFunctionCommand({ FunctionName: name, Runtime: 'nodejs22.x', Role: 'arn:aws:iam::000000000000:role/bench', Handler: 'index.handler', Code: { ZipFile: zipSync({ 'index.mjs': strToU8(HANDLER) }) } }));
   await waitUntilFunctionActiveV2({ client: lambda, maxWaitTime: 60, minDelay: 1, maxDelay: 1 }, { FunctionName: name });
 }
 
-async function countEnds(logs: CloudWatchLogsClient, group: string): Promise<{ count: number; last: number }> {
+export async function countEnds(logs: CloudWatchLogsClient, group: string): Promise<{ count: number; last: number }> {
   let count = 0;
   let last = 0;
   let nextToken: string | undefined;
@@ -83,7 +83,7 @@ export async function benchEsm(): Promise<Record<string, unknown>> {
     const drains: Record<string, unknown> = {};
     for (const batch of [1, 100]) {
       const table = `bench-esm-${batch}`;
-      await createStreamTable(ddb, table);
+      await createStreamTable(ddb, table, 1);
       await referenceWrite(ddb, table, N);
       const streamArn = (await ddb.send(new (await import('@aws-sdk/client-dynamodb')).DescribeTableCommand({ TableName: table }))).Table?.LatestStreamArn ?? '';
       const rawMs = await rawRead(streams, streamArn);

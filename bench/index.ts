@@ -9,6 +9,8 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   reconcile: async () => (await import('./reconcile.ts')).benchReconcile(),
   quickstart: async () => (await import('./quickstart.ts')).benchQuickStart(),
   soak: async () => (await import('./soak.ts')).benchSoak(),
+  shards: async () => (await import('./shards.ts')).benchShards(),
+  'shards-memory': async () => (await import('./shards.ts')).benchShardsMemory(),
   'stream-read': async () => (await import('./stream-read.ts')).benchStreamRead(),
 };
 

@@ -1,6 +1,7 @@
 // Small helpers shared by the benchmarks: timing, medians, and a BatchWriteItem writer.
 import { BatchWriteItemCommand, CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import os from 'node:os';
+import { LOCAL_SHARDS_TAG } from '../src/local/dynamodb/streams/settings.ts';
 
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -12,7 +13,8 @@ export function machine(): string {
   return `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 }
 
-export async function createStreamTable(ddb: DynamoDBClient, name: string): Promise<void> {
+/** A pk table with a NEW_IMAGE stream; `shards` sets its stream's shard count on the local stack. */
+export async function createStreamTable(ddb: DynamoDBClient, name: string, shards?: number): Promise<void> {
   await ddb.send(
     new CreateTableCommand({
       TableName: name,
@@ -20,6 +22,7 @@ export async function createStreamTable(ddb: DynamoDBClient, name: string): Prom
       KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
       BillingMode: 'PAY_PER_REQUEST',
       StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },
+      ...(shards !== undefined ? { Tags: [{ Key: LOCAL_SHARDS_TAG, Value: String(shards) }] } : {}),
     }),
   );
 }

@@ -5,9 +5,13 @@ import { inspectStack, startStack, stopStack } from '../local/supervisor.ts';
 import { stackLogFile, type StackInfo } from '../local/daemon.ts';
 import type { JvmHealth } from '../local/dynamodb/jvm-supervisor.ts';
 import type { CommandDeps } from './context.ts';
+import { intInRange } from './options.ts';
+import { MAX_SHARDS, MIN_SHARDS } from '../local/dynamodb/streams/settings.ts';
 
 export interface LocalOptions {
   port?: number;
+  /** Default shards per stream for tables made without `create-table --shards` (start only). */
+  shards?: number;
   json?: boolean;
 }
 
@@ -31,7 +35,7 @@ export interface LocalResult {
 export async function runLocal(action: 'start' | 'stop' | 'status', opts: LocalOptions, deps: CommandDeps): Promise<LocalResult> {
   const logFile = stackLogFile(deps.home);
   if (action === 'start') {
-    const { info, started } = await startStack({ home: deps.home, port: localPort(opts, deps.env), region: LOCAL_REGION, onWait: (m) => deps.reporter.info(m) });
+    const { info, started } = await startStack({ home: deps.home, port: localPort(opts, deps.env), region: LOCAL_REGION, onWait: (m) => deps.reporter.info(m), ...(opts.shards !== undefined ? { shards: opts.shards } : {}) });
     return { action, running: true, alreadyRunning: !started, stack: info, logFile };
   }
   if (action === 'stop') {
@@ -79,7 +83,10 @@ export function localCommand(deps: (opts: { json?: boolean }) => CommandDeps): C
         const result = await runLocal(action, opts, d);
         d.reporter.result(describe(result), result);
       });
-    if (action === 'start') sub.option('--port <port>', 'port on 127.0.0.1 (default: DDBS_TEST_LOCAL_PORT or 4567)', (v) => parsePort(v, '--port'));
+    if (action === 'start') {
+      sub.option('--port <port>', 'port on 127.0.0.1 (default: DDBS_TEST_LOCAL_PORT or 4567)', (v) => parsePort(v, '--port'));
+      sub.option('--shards <n>', 'stream shards per table unless create-table --shards says otherwise, 1-64 (default: DDBS_TEST_SHARDS or 4)', intInRange(MIN_SHARDS, MAX_SHARDS));
+    }
     local.addCommand(sub);
   }
   return local;

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createLocalStack } from './server.ts';
 import { writeFileAtomic } from '../core/state.ts';
+import { streamSettingsFromEnv, type StreamSettingsInput } from './dynamodb/streams/settings.ts';
 import { parseAllowOrigins } from './guard.ts';
 
 export interface StackInfo {
@@ -27,14 +28,17 @@ export function stackLogFile(home: string): string {
 
 /** Runs until a signal arrives; resolves with the exit code to use. */
 /** `allowOrigins` is DDBS_TEST_ALLOW_ORIGINS as the user wrote it (a bad entry stops the start). */
-export async function runDaemon(opts: { home: string; port: number; region: string; allowOrigins?: string }): Promise<number> {
+export async function runDaemon(opts: { home: string; port: number; region: string; allowOrigins?: string; shards?: number }): Promise<number> {
   const log = (line: string): void => {
     process.stderr.write(`${new Date().toISOString()} ${line}\n`);
   };
   let stack;
   try {
     const allowOrigins = parseAllowOrigins(opts.allowOrigins);
-    stack = await createLocalStack({ port: opts.port, region: opts.region, log, allowOrigins });
+    // Stream shard settings: DDBS_TEST_SHARDS / _SHARD_LIFETIME_S / _SPLIT_WRITES_PER_S (passed on by
+    // the supervisor), `local start --shards` over the variable.
+    const streams: StreamSettingsInput = { ...streamSettingsFromEnv(process.env), ...(opts.shards !== undefined ? { defaultShards: opts.shards } : {}) };
+    stack = await createLocalStack({ port: opts.port, region: opts.region, log, allowOrigins, streams });
     if (allowOrigins.length > 0) log(`browser origins allowed (DDBS_TEST_ALLOW_ORIGINS): ${allowOrigins.join(', ')}`);
   } catch (err) {
     // The supervisor reads this line back and shows it to the user.

@@ -12,6 +12,7 @@ import { admitRequest, corsHeaders, preflightHeaders, refusalResponse, type Guar
 import { systemClock } from './clock.ts';
 import { LOCAL_ACCOUNT_ID, type LambdaInvoker, type StackContext } from './context.ts';
 import type { StackRequest, StackResponse } from './http.ts';
+import type { StreamSettingsInput } from './dynamodb/streams/settings.ts';
 import { LocalStackError } from '../errors.ts';
 import type { DynamoDbLocalSupervisor } from './dynamodb/jvm-supervisor.ts';
 
@@ -26,6 +27,8 @@ export interface LocalStackOptions {
   allowOrigins?: readonly string[];
   /** Passed to the ESM poller so tests can speed it up. */
   esm?: { pollIntervalMs?: number; transitionDelayMs?: number; retryBaseDelayMs?: number; retryMaxDelayMs?: number; shardRefreshMs?: number };
+  /** Stream shards: default count per table, lifetime, split rate (see dynamodb/streams/settings.ts). */
+  streams?: StreamSettingsInput;
 }
 
 export interface LocalStack {
@@ -50,7 +53,7 @@ export async function createLocalStack(opts: LocalStackOptions): Promise<LocalSt
     clock: systemClock,
     log: opts.log ?? (() => {}),
   };
-  const dynamodb = await createDynamoDbService(ctx);
+  const dynamodb = await createDynamoDbService(ctx, { streams: opts.streams });
   const logs = createLogsService(ctx);
   const lambda = createLambdaService(ctx, { logs: logs.store });
   const esm = createEsmService(ctx, { lambda: lambda.invoker, dynamodb: dynamodb.backend, ...opts.esm });

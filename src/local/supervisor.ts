@@ -126,6 +126,8 @@ export interface StartOptions {
   port: number;
   region: string;
   readyTimeoutMs?: number;
+  /** Default stream shards per table for a stack this call starts (`local start --shards`). */
+  shards?: number;
   /** How long to wait for a stack another ddbs-test is starting. Default 90 s (its own start bound). */
   waitTimeoutMs?: number;
   /** One line when this command has to wait for another starter. */
@@ -200,8 +202,11 @@ async function launchStack(opts: StartOptions): Promise<StackInfo> {
   // are built from scratch anyway, this keeps the daemon itself clean too). The browser origins the
   // user trusts go along; the daemon validates them. DynamoDB Local's JVM options go along too.
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, JAVA_HOME: process.env.JAVA_HOME, TMPDIR: process.env.TMPDIR, DDBS_TEST_HOME: opts.home, DDBS_TEST_ALLOW_ORIGINS: process.env.DDBS_TEST_ALLOW_ORIGINS, DDBS_TEST_JAVA_OPTS: process.env.DDBS_TEST_JAVA_OPTS, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+  // The stream shard settings are the stack's own (not AWS's), so they travel with it.
+  for (const k of ['DDBS_TEST_SHARDS', 'DDBS_TEST_SHARD_LIFETIME_S', 'DDBS_TEST_SPLIT_WRITES_PER_S']) env[k] = process.env[k];
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
-  const child = spawn(process.execPath, [DAEMON, '--home', opts.home, '--port', String(opts.port), '--region', opts.region], {
+  const shardArgs = opts.shards !== undefined ? ['--shards', String(opts.shards)] : [];
+  const child = spawn(process.execPath, [DAEMON, '--home', opts.home, '--port', String(opts.port), '--region', opts.region, ...shardArgs], {
     detached: true,
     stdio: ['ignore', logFd, logFd],
     env,

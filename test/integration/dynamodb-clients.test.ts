@@ -27,9 +27,14 @@ describe('the stack port serves unmodified DynamoDB clients', () => {
     const streamArn = created.TableDescription.LatestStreamArn as string;
     assert.match(streamArn, /table\/cli-table\/stream\//);
     for (const k of ['a', 'b', 'c']) await aws('dynamodb', 'put-item', '--table-name', 'cli-table', '--item', JSON.stringify({ pk: { S: k } }));
-    const shard = (await aws('dynamodbstreams', 'describe-stream', '--stream-arn', streamArn)).StreamDescription.Shards[0].ShardId;
-    const it0 = (await aws('dynamodbstreams', 'get-shard-iterator', '--stream-arn', streamArn, '--shard-id', shard, '--shard-iterator-type', 'TRIM_HORIZON')).ShardIterator;
-    const records = (await aws('dynamodbstreams', 'get-records', '--shard-iterator', it0)).Records as Array<{ eventName: string; dynamodb: { Keys: { pk: { S: string } }; NewImage: unknown } }>;
+    // Keys are spread over the stream's shards: read every shard, then order by sequence number.
+    type Rec = { eventName: string; dynamodb: { SequenceNumber: string; Keys: { pk: { S: string } }; NewImage: unknown } };
+    const records: Rec[] = [];
+    for (const shard of (await aws('dynamodbstreams', 'describe-stream', '--stream-arn', streamArn)).StreamDescription.Shards as Array<{ ShardId: string }>) {
+      const it0 = (await aws('dynamodbstreams', 'get-shard-iterator', '--stream-arn', streamArn, '--shard-id', shard.ShardId, '--shard-iterator-type', 'TRIM_HORIZON')).ShardIterator;
+      records.push(...((await aws('dynamodbstreams', 'get-records', '--shard-iterator', it0)).Records as Rec[]));
+    }
+    records.sort((a, b) => a.dynamodb.SequenceNumber.localeCompare(b.dynamodb.SequenceNumber));
     assert.deepEqual(records.map((r) => r.dynamodb.Keys.pk.S), ['a', 'b', 'c']);
     assert.ok(records.every((r) => r.eventName === 'INSERT' && r.dynamodb.NewImage));
   });
