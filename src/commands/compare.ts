@@ -40,7 +40,7 @@ export function runCompare(base: string, next: string, opts: CompareOptions, dep
 
 /** Exit 1 naming every regression (after the result has been printed). */
 export function failOnRegressions(r: CompareResult): void {
-  if (r.comparison.regressions.length) throw new VerificationError(`regressions against ${r.base}: ${r.comparison.regressions.join('; ')}`, { hint: 'relax --max-p99-regression / --max-drain-regression, or investigate the new run' });
+  if (r.comparison.regressions.length) throw new VerificationError(`regressions against ${r.base}: ${r.comparison.regressions.join('; ')}`, { hint: 'relax --max-p99-regression / --max-drain-regression, or investigate the new run', resultPrinted: true });
 }
 
 export function addRegressionOptions(cmd: Command): Command {

@@ -276,7 +276,7 @@ export function runCommand(deps: (opts: GlobalOptions) => CommandDeps): Command 
     if (comparison) d.io.info(formatComparison(comparison, { base: opts.baseline ?? '', next: 'this run' }));
     const err = verdictError(doc.cells, thresholdBreaches(doc.cells, opts));
     if (err) throw err;
-    if (comparison?.regressions.length) throw new VerificationError(`regressions against ${opts.baseline}: ${comparison.regressions.join('; ')}`, { hint: 'relax --max-p99-regression / --max-drain-regression, or investigate this run' });
+    if (comparison?.regressions.length) throw new VerificationError(`regressions against ${opts.baseline}: ${comparison.regressions.join('; ')}`, { hint: 'relax --max-p99-regression / --max-drain-regression, or investigate this run', resultPrinted: true });
   });
   return cmd;
 }

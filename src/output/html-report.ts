@@ -66,7 +66,7 @@ function matrix(docs: ResultDocument[]): string {
       return `<tr>${cols.map((x) => `<td>${escapeHtml(String(x))}</td>`).join('')}<td class="v-${escapeHtml(v)}">${escapeHtml(v)}</td></tr>`;
     }),
   );
-  const head = ['items', 'batch', 'pf', 'window s', 'written', 'delivered', 'missing', 'dup', 'p99 ms', 'drain ms', 'verdict'];
+  const head = ['items', 'batch', 'pf', 'window s', 'written', 'delivered', 'lost', 'dup', 'p99 ms', 'drain ms', 'verdict'];
   return `<section><h2>Cells</h2><div class="scroll"><table class="matrix"><thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></div>
 <div class="chart" data-chart="matrix"></div></section>`;
 }
