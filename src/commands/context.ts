@@ -4,7 +4,8 @@ import { Option, type Command } from 'commander';
 import { createClients, type Clients } from '../aws/clients.ts';
 import { parsePort, type Target, type TargetOptions } from '../aws/target.ts';
 import { StateStore, defaultHome } from '../core/state.ts';
-import { startStack, stackStatus, type StackInfo } from '../local/index.ts';
+import { startStack, inspectStack, type StackInfo } from '../local/index.ts';
+import { pause } from '../core/timing.ts';
 import { LocalStackError } from '../errors.ts';
 import type { IoHost } from '../core/io.ts';
 import { ask, confirm } from '../output/prompt.ts';
@@ -66,8 +67,14 @@ export function createDeps({ io, env, stdinIsTTY, signal = new AbortController()
       if (known) {
         // Later phases of the same command: the stack must still be the one we started with. A
         // restarted stack is empty, so carrying on would only produce confusing errors.
-        const now = await stackStatus(home);
-        if (now?.pid === known.pid) return;
+        // A busy machine can miss one health probe: an alive stack process with our pid gets a few
+        // more tries before this command gives up on it.
+        for (let attempt = 0; attempt < 3; attempt++) {
+          const now = await inspectStack(home);
+          if (now.state === 'running' && now.info.pid === known.pid) return;
+          if (now.state !== 'unhealthy' || now.info.pid !== known.pid) break;
+          await pause(1000, signal);
+        }
         throw new LocalStackError('the local stack stopped while this command was running', {
           hint: 'check `ddbs-test local status` and its log; restart with `ddbs-test local start`, then `ddbs-test teardown --yes` removes what is left in the state file',
         });

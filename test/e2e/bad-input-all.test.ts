@@ -238,7 +238,7 @@ describe('exit 2 means nothing was created, even for checks that run late', { ti
       const box = await sandbox();
       try {
         const r = await box.run(['count']);
-        assertUsageError(r, /no run to count/, /ddbs-test seed --table NAME/);
+        assertUsageError(r, /nothing to count/, /ddbs-test seed --table NAME/);
         assertNothingStarted(box.home);
       } finally {
         await box.dispose();
