@@ -161,7 +161,7 @@ function assertNothingStarted(home: string): void {
 
 after(() => fs.rmSync(FIX, { recursive: true, force: true }));
 
-describe('bad input on every command: exit 2, the flag and its valid values named, nothing created', { concurrency: 2, timeout: 170_000 }, () => {
+describe('bad input on every command: exit 2, the flag and its valid values named, nothing created', { concurrency: 2, timeout: 400_000 }, () => {
   for (const k of CASES) {
     it(`ddbs-test ${label(k.args)}${k.env ? ` (${Object.entries(k.env).map(([n, v]) => `${n}=${v}`).join(' ')})` : ''}`, async () => {
       const box = await sandbox();
@@ -177,7 +177,7 @@ describe('bad input on every command: exit 2, the flag and its valid values name
 });
 
 
-describe('usage errors found once the stack is up still leave nothing behind', { timeout: 170_000 }, () => {
+describe('usage errors found once the stack is up still leave nothing behind', { timeout: 400_000 }, () => {
   let box: CliSandbox;
   const onlyT1 = { tables: ['t1'], functions: [], mappings: [], logGroups: [], roles: [] };
   const resources = () => (JSON.parse(fs.readFileSync(path.join(box.home, 'state.json'), 'utf8')) as { resources: Array<{ kind: string; id: string }> }).resources.map((r) => `${r.kind} ${r.id}`);
@@ -217,7 +217,7 @@ describe('usage errors found once the stack is up still leave nothing behind', {
   });
 });
 
-describe('exit 2 means nothing was created, even for checks that run late', { timeout: 170_000 }, () => {
+describe('exit 2 means nothing was created, even for checks that run late', { timeout: 400_000 }, () => {
   it(
     'run --runtime java21 --keep: refused before any table is created (no stack, no resources)',
     async () => {

@@ -35,7 +35,7 @@ function crashStack(home: string): number {
   return Date.now();
 }
 
-describe('the local stack dies in the middle of a run', { timeout: 170_000 }, () => {
+describe('the local stack dies in the middle of a run', { timeout: 400_000 }, () => {
   let box: CliSandbox;
   before(async () => {
     box = await createCliSandbox();

@@ -59,7 +59,7 @@ function assertCleanInterrupt(r: RunningCli, code: number, sig: string): void {
   assert.equal(r.stdout(), '', 'no result on stdout');
 }
 
-describe('interrupting a real local run', { timeout: 170_000 }, () => {
+describe('interrupting a real local run', { timeout: 400_000 }, () => {
   let box: CliSandbox;
   before(async () => {
     box = await createCliSandbox();

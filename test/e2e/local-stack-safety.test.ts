@@ -66,7 +66,7 @@ function groupPids(pgid: number): number[] {
     .map(Number);
 }
 
-describe('the local stack: loopback only, one per home, no secrets, clean stop', { timeout: 170_000 }, () => {
+describe('the local stack: loopback only, one per home, no secrets, clean stop', { timeout: 400_000 }, () => {
   let box: CliSandbox;
   before(async () => {
     box = await createCliSandbox();

@@ -9,7 +9,7 @@ import { startCli } from '../helpers/running-cli.ts';
 /** Progress lines: "<label>: <where it stands> [<seconds> s]". */
 const progressLines = (stderr: string, label: RegExp): string[] => stderr.split('\n').filter((l) => label.test(l) && / \[\d+ s\]$/.test(l));
 
-describe('progress lines without a terminal', { timeout: 170_000 }, () => {
+describe('progress lines without a terminal', { timeout: 400_000 }, () => {
   let box: CliSandbox;
   before(async () => {
     box = await createCliSandbox();
