@@ -15,24 +15,10 @@ import { DescribeStreamCommand, type GetRecordsCommand, type GetShardIteratorCom
 import { AwsError } from '../errors.ts';
 import { pause } from '../core/sleep.ts';
 import { errorName, translateAwsError } from './errors.ts';
-import { newShardState, readShard, type ShardReadContext, type ShardState, type StreamRecordFact } from './stream-shard.ts';
+import { newShardState, readShard, type ShardReadContext, type ShardState, type StreamRecordFact, type StreamShardSummary } from './stream-shard.ts';
 
-export { compareSequenceNumbers, type StreamRecordFact } from './stream-shard.ts';
+export { compareSequenceNumbers, type StreamRecordFact, type StreamShardSummary } from './stream-shard.ts';
 
-export interface StreamShardSummary {
-  shardId: string;
-  parentShardId?: string;
-  closed: boolean;
-  startingSequenceNumber?: string;
-  endingSequenceNumber?: string;
-  lastReadSequenceNumber?: string;
-  /** Facts delivered from this shard over the reader's life (all polls). */
-  records: number;
-  /** Closed and read to its end, or aged out of the stream. */
-  finished: boolean;
-  /** Some of this shard's records were past retention when asked for. */
-  trimmed: boolean;
-}
 
 export interface StreamReadResult {
   streamArn: string;

@@ -14,20 +14,24 @@ export interface StreamRecordFact {
   approximateCreationMs: number;
 }
 
-/** Everything the reader remembers about a shard between polls: a position, never records. */
-export interface ShardState {
+/** What a read reports about one shard. */
+export interface StreamShardSummary {
   shardId: string;
   parentShardId?: string;
   closed: boolean;
   startingSequenceNumber?: string;
   endingSequenceNumber?: string;
   lastReadSequenceNumber?: string;
-  /** Facts delivered from this shard over the reader's life. */
+  /** Facts delivered from this shard over the reader's life (all polls). */
   records: number;
   /** Closed and read to its end (GetRecords gave no NextShardIterator), or gone from the stream. */
   finished: boolean;
   /** Some of its records were past retention when asked for. */
   trimmed: boolean;
+}
+
+/** Everything the reader remembers about a shard between polls: a position, never records. */
+export interface ShardState extends StreamShardSummary {
   /** Why reading it stopped early in the last poll (evidence partial). */
   failed?: string;
   iterator?: string;

@@ -110,12 +110,6 @@ export async function inspectStack(home: string): Promise<StackCondition> {
   return { state: 'running', info: current, ...(jvm ? { jvm } : {}) };
 }
 
-/** The running stack of this home, if it is up and answering. Cleans up after a stack that died. */
-export async function stackStatus(home: string): Promise<StackInfo | undefined> {
-  const found = await inspectStack(home);
-  return found.state === 'running' ? found.info : undefined;
-}
-
 export interface StartResult {
   info: StackInfo;
   started: boolean;
