@@ -24,8 +24,8 @@ export interface InvokeOutcome {
   logResult?: string;
 }
 
-/** A Lambda-level error that happened before the function ran (not found, pending, throttled). */
-export class LambdaInvokeError extends Error {
+/** An AWS-shaped error from one of the stack's services when called in process: code and HTTP status. */
+export class ServiceCallError extends Error {
   readonly code: string;
   readonly statusCode: number;
 
@@ -36,6 +36,9 @@ export class LambdaInvokeError extends Error {
     this.name = code;
   }
 }
+
+/** A Lambda-level error that happened before the function ran (not found, pending, throttled). */
+export class LambdaInvokeError extends ServiceCallError {}
 
 /** The in-process face of the Lambda service: how the ESM poller invokes functions. */
 export interface LambdaInvoker {

@@ -1,5 +1,6 @@
 // The raw answers the DynamoDB service passes around, and AWS-shaped error bodies.
 
+import { ServiceCallError } from '../context.ts';
 export const JSON_10 = 'application/x-amz-json-1.0';
 
 export interface Raw {
@@ -23,17 +24,7 @@ export function parseRaw(raw: Raw): Record<string, unknown> {
 }
 
 /** Thrown by the in-process backend when DynamoDB answers with an error. */
-export class DynamoDbCallError extends Error {
-  readonly code: string;
-  readonly statusCode: number;
-
-  constructor(code: string, message: string, statusCode: number) {
-    super(message);
-    this.code = code;
-    this.statusCode = statusCode;
-    this.name = code;
-  }
-}
+export class DynamoDbCallError extends ServiceCallError {}
 
 /** The error an error answer stands for (the part of `__type` after '#'). */
 export function callError(raw: Raw): DynamoDbCallError {
