@@ -102,7 +102,7 @@ function judge(run: LiveRun, ev: Evidence, table: TableInfo | undefined, scanned
   let view: RunStreamView | undefined;
   if (streamRead) view = run.seeded ? seededStreamView(run.seeded.runId, run.seeded.items, ev.facts, filter) : foreignStreamView(ev.facts, scanned, table?.key.length ?? 1, filter);
   const expected = view?.expected ?? (run.seeded ? { kind: 'seeded' as const, runId: run.seeded.runId, items: run.seeded.items } : { kind: 'keys' as const, ids: scanned.map((s) => s.id), compositeKey: (table?.key.length ?? 1) > 1 });
-  const r = reconcile({ expected, ...(run.seeded?.writes ? { writes: run.seeded.writes } : {}), lines: ev.logs.lines(), reportedRids: ev.logs.reported, now, functionTimeoutMs: timeoutMs });
+  const r = reconcile({ expected, ...(run.seeded?.writes ? { writes: run.seeded.writes } : {}), lines: ev.logs.lines(), reportedRids: ev.logs.reported, startedRids: ev.logs.started, platformFailedRids: ev.logs.platformFailed, now, functionTimeoutMs: timeoutMs });
   const ack = run.seeded?.lastAckAt ?? null;
   const hops = placeRecords({
     r,
