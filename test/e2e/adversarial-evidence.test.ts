@@ -70,7 +70,7 @@ describe('adversarial evidence (one stack, cases in parallel)', { concurrency: t
     assert.notEqual(code, 1);
   });
 
-  it('finding 6: count --table on a deleted foreign table is not "complete, nothing was written"', { todo: 'finding 6: deleted table → written 0, COMPLETE, exit 0 (false complete on gone evidence)', timeout: 300_000 }, async () => {
+  it('finding 6: count --table on a deleted foreign table is not "complete, nothing was written"', { timeout: 300_000 }, async () => {
     await boto3(sb, CREATE_TABLE, 'adv-dropped');
     const att = await attach(sb, 'adv-dropped', ['--batch-size', '10']);
     await boto3(sb, WRITE, 'adv-dropped', '0', '30');
