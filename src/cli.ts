@@ -27,6 +27,8 @@ const LOADERS: Record<string, () => Promise<(deps: DepsFactory) => Command>> = {
   count: async () => (await import('./commands/count.ts')).countCommand,
   run: async () => (await import('./commands/run.ts')).runCommand,
   results: async () => (await import('./commands/results.ts')).resultsCommand,
+  report: async () => (await import('./commands/report.ts')).reportCommand,
+  compare: async () => (await import('./commands/compare.ts')).compareCommand,
   teardown: async () => (await import('./commands/teardown.ts')).teardownCommand,
   local: async () => (await import('./commands/local.ts')).localCommand,
   doctor: async () => (await import('./commands/doctor.ts')).doctorCommand,

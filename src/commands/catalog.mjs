@@ -12,6 +12,8 @@ export const COMMANDS = [
   { name: 'count', summary: 'reconcile what you last did (a seeded run, or a table your code writes): written, in stream, delivered, processed, lost records by hop, duplicates, batches, latency', hasOptions: true },
   { name: 'run', summary: 'the matrix: per cell create-table, attach-consumer, seed, count --wait, teardown; then a table and a verdict', hasOptions: true },
   { name: 'results', summary: 'list stored results, newest first (run id, when, target, cells, verdict)', hasOptions: true },
+  { name: 'report', summary: 'write one self-contained HTML report with charts from results (default: the last stored result)', hasOptions: true },
+  { name: 'compare', summary: 'compare two results (files or stored run ids): deltas per cell; regressions exit 1', hasOptions: true },
   { name: 'teardown', summary: 'delete what ddbs-test created (mappings, functions, roles, log groups, tables): only resources tagged as ours', hasOptions: true },
   { name: 'local', summary: 'manage the embedded local stack (DynamoDB Local, Lambda, CloudWatch Logs, IAM on 127.0.0.1)', hasOptions: false },
   { name: 'doctor', summary: 'check Node.js, Java, the local stack, credentials, region and permissions for the chosen target', hasOptions: true },

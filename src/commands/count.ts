@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { addCommonOptions, type CommandDeps, type GlobalOptions } from './context.ts';
 import { addThresholdOptions, intInRange, tableName } from './options.ts';
 import { resolveTarget, targetKey, type Target } from '../aws/target.ts';
+import { buildSeries } from '../core/series.ts';
 import { buildCell, baseVerdict, SCHEMA_VERSION, type Cell } from '../core/result.ts';
 import { thresholdBreaches, type Thresholds } from '../core/thresholds.ts';
 import { exitCodeFor } from '../core/verdict.ts';
@@ -127,6 +128,13 @@ export async function runCount(opts: CountOptions, deps: CommandDeps): Promise<C
     lastAckAt: seeded?.lastAckAt ?? null, wallMs: deps.now() - started, writeRetries: located.run?.retries ?? 0,
     ...(opts.pattern ? { pattern: opts.pattern } : {}),
     measuredAt: deps.now(), shards: live.shards, eventNames: live.eventNames, mapping: live.mapping,
+  });
+  cell.series = buildSeries({
+    writes: (seeded?.writes ?? []).map((w) => ({ at: w.ackAt, count: w.count })),
+    firstDeliveryAt: live.r.perRecord.firstT,
+    latenciesMs: live.r.latencyValues,
+    invocations: live.r.invocationFacts.map((f) => ({ start: f.t })),
+    recordsPerInvocation: live.r.recordsPerInvocation,
   });
   if (live.streamNote) cell.notes.push(`Count could not read the stream itself: ${live.streamNote}.`);
   const previous = results.load(run.label);

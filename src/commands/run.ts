@@ -20,10 +20,17 @@ import { ResultsStore } from '../core/results-store.ts';
 import { newRunId } from '../core/run-id.ts';
 import { thresholdBreaches, type Thresholds } from '../core/thresholds.ts';
 import { resolveTarget, targetKey } from '../aws/target.ts';
-import { formatResultTable, toCsv, toMarkdown } from '../output/result-table.ts';
+import { formatResultTable, outputWidth, toCsv, toMarkdown } from '../output/result-table.ts';
+import { toJUnit } from '../output/junit.ts';
+import { renderHtmlReport } from '../output/html-report.ts';
+import { formatComparison } from '../output/compare-table.ts';
+import { compareDocuments, DEFAULT_COMPARE_LIMITS } from '../core/compare.ts';
+import { loadResultDocument } from '../core/result-file.ts';
+import { checkReportFile } from './report.ts';
+import { addRegressionOptions } from './compare.ts';
 import { confirmAwsPlan } from './aws-plan.ts';
 import { checkConsumerRuntime } from './consumer-runtime.ts';
-import { InterruptedError, UsageError } from '../errors.ts';
+import { InterruptedError, UsageError, VerificationError } from '../errors.ts';
 import { VERSION } from '../version.ts';
 
 export interface RunOptions extends GlobalOptions, Thresholds {
@@ -44,12 +51,17 @@ export interface RunOptions extends GlobalOptions, Thresholds {
   itemSize?: number;
   rate?: number;
   out?: string;
+  report?: string;
+  baseline?: string;
+  wide?: boolean;
+  maxP99Regression?: number;
+  maxDrainRegression?: number;
   keep?: boolean;
   idle?: number;
   policyArn?: string[];
 }
 
-const OUT_FORMATS = ['.json', '.csv', '.md'];
+const OUT_FORMATS = ['.json', '.csv', '.md', '.xml'];
 /** Lambda's longest function timeout, and the room the consumer and its log lines need beyond the work. */
 const MAX_FUNCTION_TIMEOUT_S = 900;
 const TIMEOUT_MARGIN_S = 10;
@@ -165,6 +177,8 @@ export async function askMatrix(prompt: Prompter, items: number[] | undefined, b
 
 export async function runMatrix(opts: RunOptions, deps: CommandDeps): Promise<ResultDocument> {
   if (opts.out) checkOutFile(opts.out);
+  if (opts.report) checkReportFile(opts.report, '--report');
+  if (opts.baseline) loadResultDocument(opts.baseline, deps.home, '--baseline');
   const target = resolveTarget(opts, deps.env);
   let items = opts.items;
   let batch = opts.batch;
@@ -205,9 +219,10 @@ export function checkOutFile(file: string): void {
   }
 }
 
-export function writeOut(file: string, doc: ResultDocument): void {
+export function writeOut(file: string, doc: ResultDocument, thresholds: Thresholds = {}): void {
   const ext = path.extname(file).toLowerCase();
-  const body = ext === '.csv' ? toCsv(doc) : ext === '.md' ? toMarkdown(doc) : `${JSON.stringify(doc, null, 2)}\n`;
+  const junit = () => toJUnit(doc, new Map(doc.cells.map((c, i) => [i, thresholdBreaches([c], thresholds)])));
+  const body = ext === '.csv' ? toCsv(doc) : ext === '.md' ? toMarkdown(doc) : ext === '.xml' ? junit() : `${JSON.stringify(doc, null, 2)}\n`;
   fs.writeFileSync(file, body);
 }
 
@@ -232,25 +247,36 @@ export function runCommand(deps: (opts: GlobalOptions) => CommandDeps): Command 
     .option('--item-size <bytes>', 'approximate item size (64-399000 bytes)', intInRange(64, 399_000), DEFAULTS.seed.itemSizeBytes)
     .option('--rate <n>', 'seed at most this many items per second (1-1000000)', intInRange(1, 1_000_000))
     .option('--idle <s>', 'stop waiting for deliveries after this many quiet seconds (1-3600)', intInRange(1, 3600), DEFAULTS.count.idleS)
-    .option('--out <file>', 'also write the results to FILE (.json, .csv or .md)')
+    .option('--out <file>', 'also write the results to FILE (.json, .csv, .md, or .xml for JUnit)')
+    .option('--report <file>', 'also write a self-contained HTML report with charts to FILE (.html)')
+    .option('--baseline <result>', 'compare with an earlier result (file or stored run id): regressions exit 1')
+    .option('--wide', 'show every column even when the terminal is narrower than the table')
     .option('--keep', "keep each cell's resources (no teardown)")
     .addHelpText('after', '\nExamples:\n  $ ddbs-test run --items 1000,10000 --batch 1,10\n  $ ddbs-test run --items 10000 --batch 100 --parallelization-factor 1,4 --json\n  $ ddbs-test run --items 1000 --batch 10 --fail-rate 0.2 --max-retries 2 --out results.md');
   addThresholdOptions(cmd);
+  addRegressionOptions(cmd);
   addCommonOptions(cmd, { yes: true });
   cmd.action(async (opts: RunOptions) => {
     const d = deps(opts);
     const doc = await runMatrix(opts, d);
-    d.io.result(formatResultTable(doc), doc);
+    d.io.result(formatResultTable(doc, opts.wide ? undefined : outputWidth(process.stdout, d.env)), doc);
     if (opts.out) {
       try {
-        writeOut(opts.out, doc);
+        writeOut(opts.out, doc, opts);
         d.io.info(`Results written to ${opts.out}`);
       } catch (err) {
         d.io.warn(`could not write --out ${opts.out}: ${(err as Error).message}`);
       }
     }
+    if (opts.report) {
+      fs.writeFileSync(opts.report, renderHtmlReport([doc]));
+      d.io.info(`Report written to ${opts.report}`);
+    }
+    const comparison = opts.baseline ? compareDocuments(loadResultDocument(opts.baseline, d.home, '--baseline'), doc, { maxP99Regression: opts.maxP99Regression ?? DEFAULT_COMPARE_LIMITS.maxP99Regression, maxDrainRegression: opts.maxDrainRegression ?? DEFAULT_COMPARE_LIMITS.maxDrainRegression }) : undefined;
+    if (comparison) d.io.info(formatComparison(comparison, { base: opts.baseline ?? '', next: 'this run' }));
     const err = verdictError(doc.cells, thresholdBreaches(doc.cells, opts));
     if (err) throw err;
+    if (comparison?.regressions.length) throw new VerificationError(`regressions against ${opts.baseline}: ${comparison.regressions.join('; ')}`, { hint: 'relax --max-p99-regression / --max-drain-regression, or investigate this run', resultPrinted: true });
   });
   return cmd;
 }

@@ -85,13 +85,15 @@ export interface Reconciliation {
   batch: MinMeanMax;
   recordsPerInvocation: Record<string, number>;
   latencyMs: LatencySummary | null;
+  /** Per-record end-to-end latencies (ms) behind latencyMs, for the report's histogram. */
+  latencyValues: Float64Array;
   firstDeliveryAt: number | null;
   lastDeliveryAt: number | null;
   /** Record deliveries that belong to no expected record (other runs, unknown keys). */
   unexpected: number;
   patternLines: number | null;
   /** Per record (index as in the expected space): deliveries, processed flag, failed attempts, in a running invocation. */
-  perRecord: { deliveries: Uint32Array; processed: Uint8Array; failedAttempts: Uint32Array; running: Uint8Array };
+  perRecord: { deliveries: Uint32Array; processed: Uint8Array; failedAttempts: Uint32Array; running: Uint8Array; firstT: Float64Array };
   /** The invocations that carried expected records. */
   invocationFacts: InvocationFact[];
 }
@@ -342,6 +344,7 @@ export function reconcile(input: ReconcileInput): Reconciliation {
     processedCount += st.processed[i]!;
   }
 
+  const latencies = latencyValues(input, st.firstT);
   return {
     written: n0,
     delivered,
@@ -356,19 +359,20 @@ export function reconcile(input: ReconcileInput): Reconciliation {
     incompleteInvocations: incomplete,
     batch: minMeanMax(batchSizes),
     recordsPerInvocation,
-    latencyMs: latency(input, st.firstT),
+    latencyMs: summarizeLatency(latencies),
+    latencyValues: latencies,
     firstDeliveryAt: batchSizes.length > 0 ? firstDeliveryAt : null,
     lastDeliveryAt: batchSizes.length > 0 ? lastDeliveryAt : null,
     unexpected: st.unexpected,
     patternLines: input.patternLines ?? null,
-    perRecord: { deliveries: st.deliveries, processed: st.processed, failedAttempts: st.failedAttempts, running: st.running },
+    perRecord: { deliveries: st.deliveries, processed: st.processed, failedAttempts: st.failedAttempts, running: st.running, firstT: st.firstT },
     invocationFacts: facts,
   };
 }
 
 /** Per record: receive time of its first delivery − send time of its write request. */
-function latency(input: ReconcileInput, firstT: Float64Array): LatencySummary | null {
-  if (input.expected.kind !== 'seeded' || !input.writes || input.writes.length === 0) return null;
+function latencyValues(input: ReconcileInput, firstT: Float64Array): Float64Array {
+  if (input.expected.kind !== 'seeded' || !input.writes || input.writes.length === 0) return new Float64Array(0);
   const sentAt = sentAtBySeq(input.expected.items, input.writes);
   const values = new Float64Array(firstT.length);
   let count = 0;
@@ -376,5 +380,5 @@ function latency(input: ReconcileInput, firstT: Float64Array): LatencySummary | 
     const v = firstT[seq]! - sentAt[seq]!;
     if (!Number.isNaN(v)) values[count++] = v;
   }
-  return summarizeLatency(values.subarray(0, count));
+  return values.subarray(0, count);
 }

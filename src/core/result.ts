@@ -1,6 +1,7 @@
 // The result document: one cell per matrix cell, a verdict per cell and overall (the worst).
 // Version 2 adds the hop-by-hop fields (inStream, filtered, missingByHop), the evidence the
 // numbers stand on, and the verdict states in-flight and unverifiable. Readers accept version 1.
+import type { CellSeries } from './series.ts';
 import type { Reconciliation } from './reconcile.ts';
 import type { LatencySummary, MinMeanMax } from './stats.ts';
 import { HOPS, hopExplanation, type HopCounts, type HopReport, type MappingView } from './hops.ts';
@@ -57,6 +58,8 @@ export interface Cell {
   writeRetries: number;
   /** Plain-language findings: the Records[0] trap, hops, stuck shards, redeliveries. */
   notes: string[];
+  /** What the report's charts draw (absent in documents written before it existed). */
+  series?: CellSeries;
 }
 
 export interface ResultDocument {

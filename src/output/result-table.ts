@@ -4,6 +4,7 @@ import Table from 'cli-table3';
 import type { Cell, ResultDocument } from '../core/result.ts';
 import { baseVerdict } from '../core/result.ts';
 import { HOPS } from '../core/hops.ts';
+import { fitColumns, type Column } from './fit-columns.ts';
 
 const COLUMNS: Array<[string, (c: Cell) => string]> = [
   ['items', (c) => String(c.items)],
@@ -42,11 +43,57 @@ export function verdictLine(doc: ResultDocument): string {
   }
 }
 
-export function formatResultTable(doc: ResultDocument): string {
-  const table = new Table({ head: COLUMNS.map(([h]) => h), style: { head: [], border: [] } });
-  for (const c of doc.cells) table.push(COLUMNS.map(([, f]) => f(c)));
+/**
+ * When a narrow terminal cannot show every column, these go first (highest number first); the
+ * ones that answer "did everything arrive, and how fast" (priority 0-1) stay.
+ */
+const DROP_PRIORITY: Record<string, number> = {
+  'window s': 9, pf: 8, processed: 7, invocations: 6, 'records/inv': 5, 'p50 ms': 4, duplicates: 2, 'drain ms': 1, 'p99 ms': 1,
+};
+const FIT_COLUMNS: Column<Cell>[] = COLUMNS.map(([head, value]) => ({ head, value, priority: DROP_PRIORITY[head] ?? 0 }));
+
+/** Breaks text into lines of at most `width` characters at spaces (a longer word stands alone). */
+export function wrapText(text: string, width: number, indent = ''): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    const next = line ? `${line} ${word}` : word;
+    if (next.length > width && line) {
+      lines.push(line);
+      line = `${indent}${word}`;
+    } else line = next;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+function cellBlock(c: Cell): string {
+  return COLUMNS.map(([h, f]) => `  ${h}: ${f(c)}`).join('\n');
+}
+
+/**
+ * The verdict, the table and the notes. With `width` (a terminal's columns), the table keeps to it:
+ * it drops the least important columns, or prints one block per cell when even the essential ones
+ * do not fit, and long lines wrap. Without `width` (piped output, --wide) everything shows.
+ */
+export function formatResultTable(doc: ResultDocument, width?: number): string {
   const notes = doc.cells.flatMap((c) => c.notes.map((n) => `- [items=${c.items} batch=${c.batchSize}] ${n}`));
-  return [verdictLine(doc), table.toString(), ...(notes.length ? ['', ...notes] : [])].join('\n');
+  const cols = width === undefined ? FIT_COLUMNS : fitColumns(FIT_COLUMNS, doc.cells, width);
+  let body: string;
+  if (cols) {
+    const table = new Table({ head: cols.map((c) => c.head), style: { head: [], border: [] } });
+    for (const c of doc.cells) table.push(cols.map((col) => col.value(c)));
+    body = table.toString();
+  } else body = doc.cells.map((c, i) => `cell ${i + 1}/${doc.cells.length}\n${cellBlock(c)}`).join('\n');
+  const wrap = (t: string, indent = '') => (width === undefined ? [t] : wrapText(t, width, indent));
+  return [...wrap(verdictLine(doc)), body, ...(notes.length ? ['', ...notes.flatMap((n) => wrap(n, '  '))] : [])].join('\n');
+}
+
+/** The width the result table must fit: a terminal's columns, or COLUMNS when set; none when piped. */
+export function outputWidth(stdout: { isTTY?: boolean; columns?: number }, env: NodeJS.ProcessEnv): number | undefined {
+  const fromEnv = Number(env.COLUMNS);
+  if (Number.isInteger(fromEnv) && fromEnv >= 20) return fromEnv;
+  return stdout.isTTY && stdout.columns ? stdout.columns : undefined;
 }
 
 /** The line above a stored result: where the numbers come from. */

@@ -20,7 +20,8 @@ function batches(items: number, size: number, outcome: Parameters<typeof invocat
 describe('reconcile', () => {
   it('a complete run: everything written is delivered and processed once', () => {
     const r = reconcile({ expected: expected(100), writes: writes(100), lines: batches(100, 10), patternLines: 7 });
-    const { perRecord: _p, invocationFacts, ...rest } = r;
+    const { perRecord: _p, invocationFacts, latencyValues, ...rest } = r;
+    assert.equal(latencyValues.length, 100, 'one latency per delivered record');
     assert.equal(invocationFacts.length, 10);
     assert.deepEqual(
       { ...rest, latencyMs: undefined },

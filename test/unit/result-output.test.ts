@@ -18,9 +18,9 @@ function recon(items: number, batch: number, over: Partial<Reconciliation> = {})
   return {
     written: items, delivered: items, processed: items, notDelivered: 0, duplicates: 0, running: 0,
     invocations, functionErrors: 0, invocationsWithoutOutcome: 0, partialBatchResponses: 0, incompleteInvocations: 0,
-    perRecord: { deliveries: new Uint32Array(0), processed: new Uint8Array(0), failedAttempts: new Uint32Array(0), running: new Uint8Array(0) }, invocationFacts: [],
+    perRecord: { deliveries: new Uint32Array(0), processed: new Uint8Array(0), failedAttempts: new Uint32Array(0), running: new Uint8Array(0), firstT: new Float64Array(0) }, invocationFacts: [],
     batch: { min: items % batch || batch, mean: items / invocations, max: batch }, recordsPerInvocation: {},
-    latencyMs: { p50: 120.4, p90: 340.6, p99: 899.5, max: 1200.2 },
+    latencyMs: { p50: 120.4, p90: 340.6, p99: 899.5, max: 1200.2 }, latencyValues: new Float64Array(0),
     firstDeliveryAt: 1_000, lastDeliveryAt: 5_000, unexpected: 0, patternLines: null,
     ...over,
   };

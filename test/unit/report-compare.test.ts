@@ -1,0 +1,144 @@
+// What people compare and look at: cells matched by parameters and regressions named, the JUnit
+// file's shape, the time series' bounds, the table that fits a terminal, and version 1 documents
+// read by every reader.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { compareDocuments, cellKey } from '../../src/core/compare.ts';
+import { asResultDocument, loadResultDocument } from '../../src/core/result-file.ts';
+import { buildSeries, bucketWidth, MAX_POINTS } from '../../src/core/series.ts';
+import { toJUnit } from '../../src/output/junit.ts';
+import { fitColumns, tableWidth, type Column } from '../../src/output/fit-columns.ts';
+import { renderHtmlReport } from '../../src/output/html-report.ts';
+import type { Cell, ResultDocument } from '../../src/core/result.ts';
+import { UsageError } from '../../src/errors.ts';
+
+/** A cell as version 1 documents carry it (newer fields absent), as every reader must accept. */
+function cell(items: number, batch: number, over: Record<string, unknown> = {}): Cell {
+  return {
+    items, batchSize: batch, parallelizationFactor: 1, batchWindowS: 0, workMs: 0, failRate: 0, runId: `r${items}b${batch}`, table: `t${items}`,
+    written: items, delivered: items, processed: items, missing: 0, duplicates: 0, invocations: items / batch, functionErrors: 0,
+    batch: { min: batch, mean: batch, max: batch }, latencyMs: { p50: 100, p90: 200, p99: 400, max: 900 }, seedMs: 1000, drainMs: 800, wallMs: 5000,
+    patternLines: null, verdict: 'complete', missingSample: [], writeRetries: 0, notes: [], ...over,
+  } as unknown as Cell;
+}
+
+function doc(cells: Cell[]): ResultDocument {
+  return { schemaVersion: 1, tool: { name: 'ddbs-test', version: '0.1.0' }, target: { kind: 'local', region: 'us-east-1' }, cells, verdict: 'complete' };
+}
+
+describe('compare', () => {
+  it('finds no regression in a result compared with itself', () => {
+    const d = doc([cell(1000, 1), cell(1000, 10)]);
+    const c = compareDocuments(d, d);
+    assert.equal(c.matched.length, 2);
+    assert.deepEqual(c.regressions, []);
+  });
+
+  it('matches cells by parameters, not by run id, and names a new missing record and a doubled p99', () => {
+    const base = doc([cell(1000, 1), cell(1000, 10)]);
+    const next = doc([cell(1000, 10, { runId: 'other', missing: 1, delivered: 999, verdict: 'incomplete', latencyMs: { p50: 100, p90: 200, p99: 800, max: 900 } }), cell(1000, 1, { runId: 'x' })]);
+    const c = compareDocuments(base, next);
+    assert.equal(c.matched.length, 2);
+    assert.equal(c.regressions.length, 2, c.regressions.join('\n'));
+    assert.match(c.regressions[0]!, /items=1000 batch=10 .*1 missing \(base 0\)/);
+    assert.match(c.regressions[1]!, /p99 800 ms vs 400 ms \(\+100 %, allowed 20 %\)/);
+    assert.equal(c.matched[0]!.deltas.p99Ms.ratio, 1);
+  });
+
+  it('honours the allowances and ignores tiny absolute changes', () => {
+    const base = doc([cell(1000, 10, { latencyMs: { p50: 1, p90: 2, p99: 3, max: 4 }, drainMs: 1000 })]);
+    const next = doc([cell(1000, 10, { latencyMs: { p50: 1, p90: 2, p99: 6, max: 9 }, drainMs: 1400 })]);
+    assert.deepEqual(compareDocuments(base, next).regressions.length, 1, 'p99 3 → 6 ms is noise; drain +40 % is not');
+    assert.deepEqual(compareDocuments(base, next, { maxP99Regression: 0.2, maxDrainRegression: 0.5 }).regressions, []);
+  });
+
+  it('lists cells present on one side only', () => {
+    const c = compareDocuments(doc([cell(1000, 1)]), doc([cell(1000, 10)]));
+    assert.deepEqual(c.onlyInBase, [cellKey(cell(1000, 1))]);
+    assert.deepEqual(c.onlyInNext, [cellKey(cell(1000, 10))]);
+  });
+});
+
+describe('JUnit XML', () => {
+  it('has the testsuites/testsuite/testcase shape, one case per cell, a failure per failed cell', () => {
+    const xml = toJUnit(doc([cell(1000, 1), cell(1000, 10, { missing: 3, delivered: 997, verdict: 'incomplete', notes: ['3 of 1000 <lost> & "gone"'] }), cell(500, 10, { verdict: 'unverifiable' })]), new Map([[0, ['--max-p99-ms 100: p99 400 ms']]]));
+    assert.match(xml, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites [^>]*tests="3" failures="2" errors="1"/);
+    assert.equal((xml.match(/<testsuite /g) ?? []).length, 1);
+    assert.equal((xml.match(/<testcase /g) ?? []).length, 3);
+    assert.equal((xml.match(/<failure /g) ?? []).length, 2);
+    assert.equal((xml.match(/<error /g) ?? []).length, 1);
+    assert.match(xml, /--max-p99-ms 100: p99 400 ms/);
+    assert.match(xml, /3 of 1000 &lt;lost&gt; &amp; &quot;gone&quot;/);
+    // Well-formed: every element opened is closed, in order.
+    const stack: string[] = [];
+    for (const m of xml.matchAll(/<(\/?)([a-z-]+)[^>]*?(\/?)>/g)) {
+      if (m[1]) assert.equal(stack.pop(), m[2]);
+      else if (!m[3]) stack.push(m[2]!);
+    }
+    assert.deepEqual(stack, []);
+  });
+});
+
+describe('time series', () => {
+  it('stays within MAX_POINTS for any run length and ends at the totals', () => {
+    for (const spanMs of [50, 10_000, 3_600_000, 86_400_000]) {
+      const writes = Array.from({ length: 400 }, (_, i) => ({ at: 1e12 + (i * spanMs) / 400, count: 25 }));
+      const first = Float64Array.from({ length: 10_000 }, (_, i) => 1e12 + (i * spanMs) / 10_000 + 5);
+      const s = buildSeries({ writes, firstDeliveryAt: first, latenciesMs: first.map(() => 5), invocations: [{ start: 1e12, end: 1e12 + spanMs }], recordsPerInvocation: { 10: 1000 } });
+      assert.ok(s.written.length <= MAX_POINTS && s.written.length > 0, `${spanMs}: ${s.written.length} points`);
+      assert.equal(s.written.at(-1), 10_000);
+      assert.equal(s.delivered.at(-1), 10_000);
+      assert.equal(Math.max(...s.concurrency), 1);
+    }
+    assert.ok(bucketWidth(86_400_000) * MAX_POINTS >= 86_400_000);
+  });
+
+  it('counts overlapping invocations and latency quantiles', () => {
+    const s = buildSeries({ writes: [{ at: 0, count: 3 }], firstDeliveryAt: [10, 20, Number.NaN], latenciesMs: [1, 3, 1000, Number.NaN], invocations: [{ start: 0, end: 100 }, { start: 50, end: 60 }, { start: 55, end: 58 }, { start: 200 }], recordsPerInvocation: {} });
+    assert.equal(Math.max(...s.concurrency), 3);
+    assert.equal(s.delivered.at(-1), 2);
+    assert.deepEqual(s.latency.quantiles, { p50: 3, p90: 1000, p99: 1000, p999: 1000, max: 1000 });
+    assert.equal(s.latency.counts.reduce((a, b) => a + b, 0), 3);
+    assert.equal(s.latency.edgesMs.length, s.latency.counts.length + 1);
+  });
+});
+
+describe('table fitting', () => {
+  const cols: Column<number>[] = [
+    { head: 'items', value: (n) => String(n), priority: 0 },
+    { head: 'window s', value: () => '0', priority: 3 },
+    { head: 'p50 ms', value: () => '123', priority: 2 },
+    { head: 'verdict', value: () => 'complete', priority: 0 },
+  ];
+  it('drops the least important columns first and keeps the order', () => {
+    assert.equal(fitColumns(cols, [10_000], 200)!.length, 4);
+    const fitted = fitColumns(cols, [10_000], tableWidth(cols, [10_000]) - 1)!;
+    assert.deepEqual(fitted.map((c) => c.head), ['items', 'p50 ms', 'verdict']);
+    assert.equal(fitColumns(cols, [10_000], 10), undefined, 'essentials that do not fit → blocks instead');
+  });
+});
+
+describe('reading results', () => {
+  it('reads version 1 run documents, count documents and stored results, and refuses other JSON', () => {
+    assert.equal(asResultDocument(doc([cell(1, 1)]), 'x').cells.length, 1);
+    const countDoc = { schemaVersion: 1, tool: { name: 'ddbs-test', version: '0.1.0' }, target: { kind: 'local', region: 'us-east-1' }, ...cell(1000, 10), stoppedBecause: 'complete' };
+    assert.equal(asResultDocument(countDoc, 'x').cells[0]!.items, 1000);
+    assert.throws(() => asResultDocument({ hello: 1 }, 'x.json'), UsageError);
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ddbs-res-'));
+    fs.mkdirSync(path.join(home, 'results'));
+    fs.writeFileSync(path.join(home, 'results', 'abc123def456.json'), JSON.stringify(doc([cell(5, 5)])));
+    assert.equal(loadResultDocument('abc123def456', home, 'BASE').cells[0]!.items, 5);
+    assert.throws(() => loadResultDocument('nope-nope', home, 'BASE'), /BASE nope-nope: no such file/);
+  });
+
+  it('renders a version 1 document as a report with no resource URLs and escaped text', () => {
+    const html = renderHtmlReport([doc([cell(1000, 10, { table: '<img src=x onerror=alert(1)>', notes: ['</script><script>alert(1)</script>'] })])]);
+    assert.doesNotMatch(html, /https?:\/\//);
+    assert.doesNotMatch(html, /<img src=x/);
+    assert.doesNotMatch(html, /<\/script><script>alert/);
+    assert.match(html, /No time series in this result|data-chart="timeline"/);
+  });
+});
