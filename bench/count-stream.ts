@@ -13,6 +13,7 @@ import { readStream } from '../src/aws/stream-reader.ts';
 import { countLive, type LiveRun } from '../src/commands/count-live.ts';
 import { pause } from '../src/core/sleep.ts';
 import { encodeBatchLines, encodeDoneLine } from '../src/consumer/ddbs_consumer.mjs';
+import { startLine } from '../src/local/lambda/platform-log.ts';
 import type { Target } from '../src/aws/target.ts';
 import { createStreamTable, machine, median, referenceWrite } from './lib.ts';
 
@@ -30,7 +31,8 @@ async function writeConsumerLog(logs: CloudWatchLogsClient, group: string, batch
     const ids = [];
     for (let s = first; s < Math.min(first + batch, N); s++) ids.push({ run: RUN, seq: s });
     const rid = `rid-${inv}`;
-    for (const line of [...encodeBatchLines({ rid, t: t0, ids }), encodeDoneLine(rid, { ok: true })]) events.push({ timestamp: t0, message: line });
+    // The platform's START line: count only credits request ids the platform started.
+    for (const line of [startLine(rid), ...encodeBatchLines({ rid, t: t0, ids }), encodeDoneLine(rid, { ok: true })]) events.push({ timestamp: t0, message: line });
   }
   // PutLogEvents: at most 10,000 events and 1 MB (26 bytes of overhead per event) a call.
   for (let i = 0; i < events.length; ) {

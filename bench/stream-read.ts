@@ -12,6 +12,7 @@ import { readStream } from '../src/aws/stream-reader.ts';
 import { ConsumerLogReader } from '../src/aws/logs-reader.ts';
 import { pause } from '../src/core/sleep.ts';
 import { encodeBatchLines, encodeDoneLine } from '../src/consumer/ddbs_consumer.mjs';
+import { startLine } from '../src/local/lambda/platform-log.ts';
 import { createStreamTable, machine, median, referenceWrite } from './lib.ts';
 
 const N = Number(process.env.BENCH_ITEMS ?? 100_000);
@@ -43,7 +44,8 @@ async function writeConsumerLog(logs: CloudWatchLogsClient, group: string, batch
     const ids = [];
     for (let s = first; s < Math.min(first + batch, N); s++) ids.push({ run: 'benchstream01', seq: s });
     const rid = `rid-${inv}`;
-    for (const line of [...encodeBatchLines({ rid, t: t0, ids }), encodeDoneLine(rid, { ok: true })]) events.push({ timestamp: t0, message: line });
+    // The platform's START line: count only credits request ids the platform started.
+    for (const line of [startLine(rid), ...encodeBatchLines({ rid, t: t0, ids }), encodeDoneLine(rid, { ok: true })]) events.push({ timestamp: t0, message: line });
   }
   // PutLogEvents: at most 10,000 events and 1 MB (with 26 bytes per event) a call.
   for (let i = 0; i < events.length; ) {

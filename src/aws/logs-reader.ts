@@ -6,15 +6,17 @@
 // read is reported as `problem`, never as an empty log: count then says "unverifiable".
 import { FilterLogEventsCommand, GetQueryResultsCommand, StartQueryCommand } from '@aws-sdk/client-cloudwatch-logs';
 import type { LogsApi } from './clients.ts';
-import { parseConsumerLine, parseConsumerLinesIn, parseReportRequestId, type ConsumerLine } from '../core/consumer-lines.ts';
+import { parseConsumerLine, parseConsumerLinesIn, parsePlatformLine, type ConsumerLine } from '../core/consumer-lines.ts';
 import { errorName, translateAwsError } from './errors.ts';
 import { pause as sleep, THROTTLING_ERRORS } from '../core/timing.ts';
 
 /**
  * The consumer's marker lines wherever they start in an event (a handler may leave text before
- * them), or a platform REPORT line. A JSON filter would miss a marker with text in front of it.
+ * them), and the platform's START, REPORT and runtime-error lines (text or JSON log format): they
+ * say which request ids really ran and which ended in error. A JSON filter would miss a marker
+ * with text in front of it.
  */
-export const CONSUMER_FILTER = `?ddbsTest ?${phrasePattern('REPORT RequestId')}`;
+export const CONSUMER_FILTER = ['ddbsTest', ...['START RequestId', 'REPORT RequestId', 'Error: Runtime exited', 'platform.start', 'platform.report'].map(phrasePattern)].map((t) => `?${t}`).join(' ');
 /** Events that arrive late are still caught: each poll re-reads this far behind the newest one. */
 const OVERLAP_MS = 120_000;
 const THROTTLED = THROTTLING_ERRORS;
@@ -38,6 +40,10 @@ export interface LineSource {
   lines(): Iterable<ConsumerLine>;
   /** Request ids whose REPORT line was read (those invocations have ended). */
   readonly reported: ReadonlySet<string>;
+  /** Request ids with a platform START line: invocations that really ran. */
+  readonly started: ReadonlySet<string>;
+  /** Request ids the platform ended in error (its error line, or a REPORT with an error status). */
+  readonly platformFailed: ReadonlySet<string>;
   /** Set when the evidence is gone or partial (names the log group and what happened). */
   readonly problem: string | undefined;
 }
@@ -46,10 +52,21 @@ function goneProblem(logGroup: string): string {
   return `the consumer's log group ${logGroup} does not exist any more (deleted, or expired by its retention)`;
 }
 
+/** Files what a platform line says about its invocation. */
+function notePlatformLine(message: string, into: { reported: Set<string>; started: Set<string>; platformFailed: Set<string> }): void {
+  const fact = parsePlatformLine(message);
+  if (!fact) return;
+  if (fact.started) into.started.add(fact.rid);
+  if (fact.ended) into.reported.add(fact.rid);
+  if (fact.failed) into.platformFailed.add(fact.rid);
+}
+
 export class ConsumerLogReader implements LineSource {
   private readonly events = new Map<string, ConsumerLine[]>();
   private lineCount = 0;
   readonly reported = new Set<string>();
+  readonly started = new Set<string>();
+  readonly platformFailed = new Set<string>();
   problem: string | undefined;
   private polled = false;
   private newest: number;
@@ -69,8 +86,7 @@ export class ConsumerLogReader implements LineSource {
     const outcome = await forEachEvent(this.logs, { logGroupName: this.opts.logGroup, startTime: from, filterPattern: CONSUMER_FILTER }, this.opts, (id, ts, message) => {
       if (this.events.has(id)) return;
       if (ts > this.newest) this.newest = ts;
-      const rid = parseReportRequestId(message);
-      if (rid) this.reported.add(rid);
+      notePlatformLine(message, this);
       const lines = parseConsumerLinesIn(message);
       if (lines.length === 0) return;
       this.events.set(id, lines);
@@ -168,7 +184,8 @@ export class LogGroupGoneError extends Error {
 }
 
 const INSIGHTS_LIMIT = 10_000;
-const CONSUMER_QUERY = `fields @message, @ptr | filter @message like '"ddbsTest":"v1"' or @message like 'REPORT RequestId' | limit ${INSIGHTS_LIMIT}`;
+const PLATFORM_LIKE = ['START RequestId', 'REPORT RequestId', 'Error: Runtime exited', 'platform.start', 'platform.report'].map((t) => ` or @message like '${t}'`).join('');
+const CONSUMER_QUERY = `fields @message, @ptr | filter @message like '"ddbsTest":"v1"'${PLATFORM_LIKE} | limit ${INSIGHTS_LIMIT}`;
 
 /**
  * The same consumer lines, read with Logs Insights queries instead of FilterLogEvents (`--insights`).
@@ -178,6 +195,8 @@ const CONSUMER_QUERY = `fields @message, @ptr | filter @message like '"ddbsTest"
 export class InsightsLogReader implements LineSource {
   private readonly rows = new Map<string, ConsumerLine[]>();
   readonly reported = new Set<string>();
+  readonly started = new Set<string>();
+  readonly platformFailed = new Set<string>();
   problem: string | undefined;
   private readonly logs: LogsApi;
   private readonly opts: LogReaderOptions;
@@ -210,8 +229,7 @@ export class InsightsLogReader implements LineSource {
       const key = row['@ptr'] ?? `${row['@timestamp']}|${row['@message']}`;
       if (this.rows.has(key)) continue;
       const message = row['@message'] ?? '';
-      const rid = parseReportRequestId(message);
-      if (rid) this.reported.add(rid);
+      notePlatformLine(message, this);
       const lines = parseConsumerLinesIn(message);
       if (lines.length > 0) this.rows.set(key, lines);
     }

@@ -71,6 +71,11 @@ interface Evidence {
   filter?: FilterView;
   streamProblem?: string;
   streamReadAt: number;
+  /**
+   * Evidence other than the logs that is gone: a table written by another tool that no longer exists
+   * has no items to scan, so "nothing was written" would be a guess.
+   */
+  goneProblem?: string;
   /** Lists the stream's shards without reading records (for the shard count when the read is skipped). */
   listShards?(): Promise<number | undefined>;
 }
@@ -102,7 +107,7 @@ function judge(run: LiveRun, ev: Evidence, table: TableInfo | undefined, scanned
   let view: RunStreamView | undefined;
   if (streamRead) view = run.seeded ? seededStreamView(run.seeded.runId, run.seeded.items, ev.facts, filter) : foreignStreamView(ev.facts, scanned, table?.key.length ?? 1, filter);
   const expected = view?.expected ?? (run.seeded ? { kind: 'seeded' as const, runId: run.seeded.runId, items: run.seeded.items } : { kind: 'keys' as const, ids: scanned.map((s) => s.id), compositeKey: (table?.key.length ?? 1) > 1 });
-  const r = reconcile({ expected, ...(run.seeded?.writes ? { writes: run.seeded.writes } : {}), lines: ev.logs.lines(), reportedRids: ev.logs.reported, now, functionTimeoutMs: timeoutMs });
+  const r = reconcile({ expected, ...(run.seeded?.writes ? { writes: run.seeded.writes } : {}), lines: ev.logs.lines(), reportedRids: ev.logs.reported, startedRids: ev.logs.started, platformFailedRids: ev.logs.platformFailed, now, functionTimeoutMs: timeoutMs });
   const ack = run.seeded?.lastAckAt ?? null;
   const hops = placeRecords({
     r,
@@ -115,10 +120,13 @@ function judge(run: LiveRun, ev: Evidence, table: TableInfo | undefined, scanned
   });
   const lost = HOPS.reduce((n, h) => n + hops.lost[h], 0);
   const pending = HOPS.reduce((n, h) => n + hops.pending[h], 0);
-  const evidenceProblem = ev.logs.problem ?? hops.evidenceProblem;
+  const evidenceProblem = ev.logs.problem ?? ev.goneProblem ?? hops.evidenceProblem;
   const lostSummary = HOPS.filter((h) => hops.lost[h] > 0).map((h) => `${hops.lost[h]} ${h}`).join(', ');
   const reason = [hops.pendingReason, ev.streamProblem].filter(Boolean).join('; ');
-  const decision = decideVerdict({ written: r.written, accounted: r.processed + hops.filtered, lost, pending, evidenceProblem, ...(reason ? { pendingReason: reason } : {}), ...(lostSummary ? { lostSummary } : {}) });
+  // Without the table the written records are unknown, so even "0 of 0 accounted for" proves nothing.
+  const decision: VerdictDecision = ev.goneProblem
+    ? { verdict: 'unverifiable', why: `the records written cannot be known: ${ev.goneProblem}` }
+    : decideVerdict({ written: r.written, accounted: r.processed + hops.filtered, lost, pending, evidenceProblem, ...(reason ? { pendingReason: reason } : {}), ...(lostSummary ? { lostSummary } : {}) });
   return { r, hops, decision };
 }
 
@@ -148,6 +156,7 @@ export async function countLive(run: LiveRun, clients: Clients, target: Target, 
     if (filter) ev.filter = filter;
   } else ev.streamProblem = table ? `table ${run.table} has no stream enabled` : `table ${run.table} does not exist any more`;
   const scanned: Array<{ id: string; keys: WireKeys }> = [];
+  if (!run.seeded && !table) ev.goneProblem = `table ${run.table} does not exist any more (deleted?): what was written to it cannot be read back`;
   if (!run.seeded && table) {
     const names = table.key.map((k) => k.name);
     for (const item of await scanItems(clients.dynamodb, run.table, names, o.signal)) scanned.push({ id: identityOfItem(item, names), keys: keysOfItem(item, names) });
@@ -184,7 +193,7 @@ export async function countLive(run: LiveRun, clients: Clients, target: Target, 
     o.onProgress?.({ phase: `Counting ${run.label}`, done: r.processed + hops.filtered, total: r.written, unit: 'accounted for', detail: `${r.delivered} delivered${r.running ? `, ${r.running} running` : ''}` });
     const pending = HOPS.reduce((n, h) => n + hops.pending[h], 0);
     if (decision.verdict === 'complete') stoppedBecause = 'complete';
-    else if (logs.problem) stoppedBecause = 'evidence-gone';
+    else if (logs.problem || ev.goneProblem) stoppedBecause = 'evidence-gone';
     else if (decision.verdict === 'incomplete' && pending === 0) stoppedBecause = 'drained';
     else if (o.now() - started >= o.timeoutS * 1000) stoppedBecause = 'timeout';
     else if (r.running === 0 && o.now() - lastNew >= o.idleS * 1000) stoppedBecause = 'idle';

@@ -6,7 +6,7 @@ import { resolveTarget, targetKey, type Target } from '../aws/target.ts';
 import { translateAwsError } from '../aws/errors.ts';
 import type { Clients } from '../aws/clients.ts';
 import type { ResourceRecord } from '../core/state.ts';
-import { AwsError, UsageError } from '../errors.ts';
+import { AwsError, StateError, UsageError } from '../errors.ts';
 import { findTaggedResources, parseAge } from '../aws/sweep.ts';
 import { teardownResources, type TeardownResult } from '../aws/teardown.ts';
 
@@ -45,6 +45,17 @@ async function deleteWithProgress(resources: ResourceRecord[], clients: Clients,
   deps.io.phase(phase);
   const result = await teardownResources(resources, clients, deps.state, key, { onProgress: (done, total) => deps.io.progress({ phase, done, total, unit: 'resources' }) });
   deps.io.phaseEnd(`${result.deleted.length} deleted, ${result.skipped.length} skipped, ${result.failed.length} failed`, result.failed.length === 0);
+  // Runs whose table, function or log group is gone can no longer be recounted: count shows their
+  // stored result from now on (as it does after `run` tears its own resources down).
+  const gone = [...result.deleted, ...result.skipped.filter((s) => s.reason === 'already gone')];
+  if (gone.length > 0) {
+    try {
+      deps.state.markRunsTornDownBy(key, gone, new Date(deps.now()).toISOString());
+    } catch (err) {
+      if (!(err instanceof StateError)) throw err;
+      result.stateWarning ??= `${err.message}; the state file was not updated`;
+    }
+  }
   return result;
 }
 

@@ -18,5 +18,7 @@ export type ConsumerHandler = (event: unknown, context: unknown) => Promise<unkn
 
 export declare function freshLineWriter(stream: { write(chunk: string | Uint8Array, ...rest: unknown[]): boolean }): (line: string) => void;
 export declare function userFailures(result: unknown, batchSeqs: Set<string>): Set<string> | undefined;
+export declare const MAX_RESPONSE_BYTES: number;
+export declare function isReturnable(response: unknown): boolean;
 export declare function createHandler(deps?: ConsumerDeps): ConsumerHandler;
 export declare const handler: ConsumerHandler;

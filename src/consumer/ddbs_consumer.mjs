@@ -110,6 +110,25 @@ export function userFailures(result, batchSeqs) {
   return failed;
 }
 
+/** Lambda's limit on a synchronous invocation's response (bytes of its JSON). */
+export const MAX_RESPONSE_BYTES = 6_291_556;
+
+/**
+ * Whether Lambda can return `response`: the runtime serializes it as JSON after the handler has
+ * returned (a value it cannot serialize ends the invocation in Runtime.MarshalError) and the platform
+ * refuses a body over MAX_RESPONSE_BYTES (Function.ResponseSizeTooLarge). Either fails the whole
+ * batch, so the consumer must not log `done ok` for such a response.
+ */
+export function isReturnable(response) {
+  let body;
+  try {
+    body = response === undefined ? 'null' : JSON.stringify(response);
+  } catch {
+    return false;
+  }
+  return Buffer.byteLength(body ?? 'null', 'utf8') <= MAX_RESPONSE_BYTES;
+}
+
 /**
  * Builds a handler. Everything the outside world provides is injectable so tests run it
  * in-process; the deployed default reads process.env and writes to process.stdout.
@@ -152,30 +171,27 @@ export function createHandler(deps = {}) {
       write(encodeDoneLine(rid, { ok: false, all: true }));
       throw err;
     }
-    if (!config.reportFailures) {
-      write(encodeDoneLine(rid, { ok: true }));
-      return result;
-    }
-
-    const seqOf = (r) => r?.dynamodb?.SequenceNumber;
-    const failed = userFailures(result, new Set(records.map(seqOf).filter((s) => typeof s === 'string')));
-    if (failed === undefined) {
-      // Lambda treats an invalid partial response as a failure of the whole batch.
-      write(encodeDoneLine(rid, { ok: false, all: true }));
-      return result;
-    }
-    if (config.failRate > 0) {
-      for (const r of records) if (typeof seqOf(r) === 'string' && random() < config.failRate) failed.add(seqOf(r));
-    }
-    if (failed.size === 0) {
-      write(encodeDoneLine(rid, { ok: true }));
-      return result;
-    }
-    const failedIds = records.flatMap((r, i) => (failed.has(seqOf(r)) ? [ids[i]] : []));
-    write(encodeDoneLine(rid, { ok: false, failed: failedIds }));
-    const base = result !== null && typeof result === 'object' && !Array.isArray(result) ? result : {};
-    return { ...base, batchItemFailures: [...failed].map((itemIdentifier) => ({ itemIdentifier })) };
+    const [response, outcome] = settle(result, records, ids, config, random);
+    // The outcome line is only true if Lambda can hand the response back.
+    write(encodeDoneLine(rid, isReturnable(response) ? outcome : { ok: false, all: true }));
+    return response;
   };
+}
+
+/** The response the handler returns and the outcome line that goes with it. */
+function settle(result, records, ids, config, random) {
+  if (!config.reportFailures) return [result, { ok: true }];
+  const seqOf = (r) => r?.dynamodb?.SequenceNumber;
+  const failed = userFailures(result, new Set(records.map(seqOf).filter((s) => typeof s === 'string')));
+  // Lambda treats an invalid partial response as a failure of the whole batch.
+  if (failed === undefined) return [result, { ok: false, all: true }];
+  if (config.failRate > 0) {
+    for (const r of records) if (typeof seqOf(r) === 'string' && random() < config.failRate) failed.add(seqOf(r));
+  }
+  if (failed.size === 0) return [result, { ok: true }];
+  const failedIds = records.flatMap((r, i) => (failed.has(seqOf(r)) ? [ids[i]] : []));
+  const base = result !== null && typeof result === 'object' && !Array.isArray(result) ? result : {};
+  return [{ ...base, batchItemFailures: [...failed].map((itemIdentifier) => ({ itemIdentifier })) }, { ok: false, failed: failedIds }];
 }
 
 export const handler = createHandler();

@@ -225,6 +225,21 @@ def _user_failures(result, batch_seqs):
     return failed
 
 
+# Lambda's limit on a synchronous invocation's response (bytes of its JSON).
+MAX_RESPONSE_BYTES = 6_291_556
+
+
+def _is_returnable(response):
+    """Whether Lambda can return the response: the runtime serializes it with json.dumps after the
+    handler returned (failing: Runtime.MarshalError) and the platform refuses a body over
+    MAX_RESPONSE_BYTES (Function.ResponseSizeTooLarge). Either fails the whole batch."""
+    try:
+        body = json.dumps(response)
+    except (TypeError, ValueError, RecursionError):
+        return False
+    return len(body.encode("utf-8")) <= MAX_RESPONSE_BYTES
+
+
 def handler(event, context):
     t = int(time.time() * 1000)
     rid = str(getattr(context, "aws_request_id", "") or "")
@@ -250,9 +265,16 @@ def handler(event, context):
     except BaseException:
         _done(rid, all_failed=True)
         raise
+    response, outcome = _settle(result, records, ids, config)
+    # The outcome line is only true if Lambda can hand the response back.
+    _done(rid, **(outcome if _is_returnable(response) else {"all_failed": True}))
+    return response
+
+
+def _settle(result, records, ids, config):
+    """The response the handler returns and the outcome (keyword arguments of _done) that goes with it."""
     if not config["report_failures"]:
-        _done(rid, ok=True)
-        return result
+        return result, {"ok": True}
 
     def seq_of(r):
         seq = (r.get("dynamodb") or {}).get("SequenceNumber") if isinstance(r, dict) else None
@@ -260,16 +282,13 @@ def handler(event, context):
 
     failed = _user_failures(result, {seq_of(r) for r in records if seq_of(r)})
     if failed is None:
-        _done(rid, all_failed=True)  # Lambda treats an invalid partial response as a full failure
-        return result
+        return result, {"all_failed": True}  # Lambda treats an invalid partial response as a full failure
     if config["fail_rate"] > 0:
         for r in records:
             if seq_of(r) and random.random() < config["fail_rate"]:
                 failed.add(seq_of(r))
     if not failed:
-        _done(rid, ok=True)
-        return result
-    _done(rid, failed=[ids[i] for i, r in enumerate(records) if seq_of(r) in failed])
+        return result, {"ok": True}
     response = dict(result) if isinstance(result, dict) else {}
     response["batchItemFailures"] = [{"itemIdentifier": seq_of(r)} for r in records if seq_of(r) in failed]
-    return response
+    return response, {"failed": [ids[i] for i, r in enumerate(records) if seq_of(r) in failed]}

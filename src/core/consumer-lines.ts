@@ -77,6 +77,51 @@ export function parseConsumerLines(messages: Iterable<string>): ConsumerLine[] {
   return lines;
 }
 
+/** What one platform line says about an invocation. */
+export interface PlatformFact {
+  rid: string;
+  /** START: the platform began this invocation (user code cannot start one under a made-up id). */
+  started?: true;
+  /** REPORT: the invocation has ended. */
+  ended?: true;
+  /** The platform ended it in error (a REPORT with Status error/timeout, or its error line). */
+  failed?: true;
+}
+
+const START_LINE = /^\s*START RequestId: ([0-9A-Za-z-]+)/;
+/** The line the platform writes when the runtime dies under an invocation, e.g. Runtime.ExitError. */
+const ERROR_LINE = /^\s*RequestId: ([0-9A-Za-z-]+) Error: /;
+const REPORT_FAILED = /\bStatus: (?:error|timeout)\b/;
+
+/**
+ * A platform line in text format (START, REPORT, the runtime error line) or JSON format
+ * (platform.start / platform.report records), or undefined for any other message.
+ */
+export function parsePlatformLine(message: string): PlatformFact | undefined {
+  const start = START_LINE.exec(message);
+  if (start) return { rid: start[1]!, started: true };
+  const report = parseReportRequestId(message);
+  if (report) return { rid: report, ended: true, ...(REPORT_FAILED.test(message) ? { failed: true as const } : {}) };
+  const error = ERROR_LINE.exec(message);
+  if (error) return { rid: error[1]!, failed: true };
+  if (message.includes('"platform.start"') || message.includes('"platform.report"')) return jsonPlatformFact(message);
+  return undefined;
+}
+
+function jsonPlatformFact(message: string): PlatformFact | undefined {
+  let o: unknown;
+  try {
+    o = JSON.parse(message.trim());
+  } catch {
+    return undefined;
+  }
+  if (!isObject(o) || !isObject(o.record) || typeof o.record.requestId !== 'string') return undefined;
+  const rid = o.record.requestId;
+  if (o.type === 'platform.start') return { rid, started: true };
+  if (o.type !== 'platform.report') return undefined;
+  return { rid, ended: true, ...(o.record.status !== undefined && o.record.status !== 'success' ? { failed: true as const } : {}) };
+}
+
 /** `REPORT RequestId: <id>` platform line → the request id (the invocation has ended). */
 export function parseReportRequestId(message: string): string | undefined {
   const m = /(?:^|\n|\t| )REPORT RequestId: ([0-9A-Za-z-]+)/.exec(message);

@@ -39,6 +39,17 @@ export interface ReconcileInput {
   missingSampleSize?: number;
   /** Request ids with a REPORT line: those invocations have ended. */
   reportedRids?: ReadonlySet<string>;
+  /**
+   * Request ids with a platform START line. When given, lines under a request id that has neither
+   * a START nor a REPORT line count for nothing: user code can print a marker under any id it
+   * likes, but only the platform starts invocations.
+   */
+  startedRids?: ReadonlySet<string>;
+  /**
+   * Request ids the platform ended in error (the runtime exited, a REPORT with an error status).
+   * That outranks any `done ok` line of the invocation: the less favourable outcome wins.
+   */
+  platformFailedRids?: ReadonlySet<string>;
   /** Now (epoch ms) and the function timeout: an invocation without outcome is running until then. */
   now?: number;
   functionTimeoutMs?: number;
@@ -182,13 +193,42 @@ function worseDone(a: DoneLine | undefined, b: DoneLine): DoneLine {
   return a;
 }
 
+/** Each identity as often as the list with more of it holds it (a key may recur in one batch). */
+function unionCounted<T>(a: readonly T[], b: readonly T[]): T[] {
+  const left = new Map<T, number>();
+  for (const x of a) left.set(x, (left.get(x) ?? 0) + 1);
+  const out = [...a];
+  for (const x of b) {
+    const n = left.get(x) ?? 0;
+    if (n > 0) left.set(x, n - 1);
+    else out.push(x);
+  }
+  return out;
+}
+
+/**
+ * Two lines for the same (rid, part): the consumer's own and one printed by user code, or the same
+ * line read twice. Their union is kept, so a line cannot hide records another line of the same
+ * part carries (nor does the order they are read in matter).
+ */
+function mergeParts(a: BatchLine, b: BatchLine): BatchLine {
+  const s: Record<string, number[]> = { ...a.s };
+  for (const run of Object.keys(b.s)) s[run] = unionCounted(a.s[run] ?? [], b.s[run]!);
+  const pick = (x: string | undefined, y: string | undefined, lower: boolean) => (x === undefined ? y : y === undefined ? x : (compareSeq(x, y) <= 0) === lower ? x : y);
+  const f = pick(a.f, b.f, true);
+  const l = pick(a.l, b.l, false);
+  return { ...a, t: Math.min(a.t, b.t), n: Math.max(a.n, b.n), parts: Math.max(a.parts, b.parts), s, h: unionCounted(a.h, b.h), ...(f ? { f } : {}), ...(l ? { l } : {}) };
+}
+
 function groupByInvocation(lines: Iterable<ConsumerLine>): Map<string, Invocation> {
   const byRid = new Map<string, Invocation>();
   for (const line of lines) {
     let inv = byRid.get(line.rid);
     if (!inv) byRid.set(line.rid, (inv = { parts: [], done: undefined }));
-    if (line.kind === 'batch') inv.parts[line.part] = line;
-    else inv.done = worseDone(inv.done, line);
+    if (line.kind === 'batch') {
+      const had = inv.parts[line.part];
+      inv.parts[line.part] = had ? mergeParts(had, line) : line;
+    } else inv.done = worseDone(inv.done, line);
   }
   return byRid;
 }
@@ -217,6 +257,7 @@ interface Tally {
 
 function outcomeOf(inv: Invocation, rid: string, t: number, input: ReconcileInput): InvocationOutcome {
   const done = inv.done;
+  if (input.platformFailedRids?.has(rid)) return 'failed';
   if (done?.ok) return 'ok';
   if (done && !done.ok && done.failed && !done.all) return 'partial';
   if (done) return 'failed';
@@ -243,7 +284,9 @@ export function reconcile(input: ReconcileInput): Reconciliation {
   let firstDeliveryAt = Number.POSITIVE_INFINITY;
   let lastDeliveryAt = Number.NEGATIVE_INFINITY;
 
+  const ran = (rid: string) => !input.startedRids || input.startedRids.has(rid) || Boolean(input.reportedRids?.has(rid));
   for (const [rid, inv] of groupByInvocation(input.lines)) {
+    if (!ran(rid)) continue; // no platform line says this invocation exists
     const head = inv.parts.find((p) => p !== undefined);
     if (!head) continue; // a done line without its batch line
     const outcome = outcomeOf(inv, rid, head.t, input);

@@ -238,6 +238,21 @@ export class StateStore {
     });
   }
 
+  /**
+   * Marks the runs of `target` whose evidence was among `gone` (their table, function or log group
+   * was deleted or found missing) as torn down, so count shows their stored result instead of
+   * recounting against evidence that no longer exists.
+   */
+  markRunsTornDownBy(target: string, gone: { kind: ResourceKind; id: string }[], at: string): void {
+    const has = (kind: ResourceKind, id: string | undefined) => id !== undefined && gone.some((g) => g.kind === kind && g.id === id);
+    this.update((doc) => {
+      for (const r of doc.runs) {
+        if (r.target !== target || r.tornDownAt) continue;
+        if (has('table', r.table) || has('log-group', r.logGroup) || has('function', r.functionName)) r.tornDownAt = at;
+      }
+    });
+  }
+
   findRun(runId: string): RunRecord | undefined {
     return this.read().runs.find((r) => r.runId === runId);
   }

@@ -70,7 +70,7 @@ describe('adversarial evidence (one stack, cases in parallel)', { concurrency: t
     assert.notEqual(code, 1);
   });
 
-  it('finding 6: count --table on a deleted foreign table is not "complete, nothing was written"', { todo: 'finding 6: deleted table → written 0, COMPLETE, exit 0 (false complete on gone evidence)', timeout: 300_000 }, async () => {
+  it('finding 6: count --table on a deleted foreign table is not "complete, nothing was written"', { timeout: 300_000 }, async () => {
     await boto3(sb, CREATE_TABLE, 'adv-dropped');
     const att = await attach(sb, 'adv-dropped', ['--batch-size', '10']);
     await boto3(sb, WRITE, 'adv-dropped', '0', '30');
@@ -115,7 +115,7 @@ describe('adversarial evidence (one stack, cases in parallel)', { concurrency: t
 // Runs after the concurrent cases above (top-level suites run in order): teardown removes every
 // resource of this home.
 describe('adversarial evidence: after teardown', () => {
-  it('finding 7: after teardown, count --run of a seeded run shows its stored complete result', { todo: 'finding 7: teardown does not mark seeded runs torn down; count recounts → unverifiable exit 4', timeout: 300_000 }, async () => {
+  it('finding 7: after teardown, count --run of a seeded run shows its stored complete result', { timeout: 300_000 }, async () => {
     await createAndAttach(sb, 'adv-stored', ['--batch-size', '10']);
     const runId = await seed(sb, 'adv-stored', 30);
     const first = await countJson(sb, ['--run', runId, '--wait', '--idle', '10']);

@@ -141,3 +141,37 @@ describe('consumer handler (in-process)', () => {
     assert.ok(ours.every((c) => c.startsWith('{"ddbsTest":"v1"') && c.endsWith('}\n')), 'pure JSON lines, no console prefix');
   });
 });
+
+describe('consumer handler: a response Lambda cannot return', () => {
+  const userModule = (fn: (event: unknown) => unknown) => ({ importModule: async () => ({ handler: fn }) });
+  const env = { DDBS_USER_MODULE: 'esm', DDBS_USER_FUNCTION: 'handler' };
+
+  it('a response JSON cannot serialize (a cycle) is an all-failed done line, not ok', async () => {
+    const h = harness(env, userModule(() => {
+      const o: Record<string, unknown> = {};
+      o.self = o;
+      return o;
+    }));
+    await h.handler(seededEvent('run1', [0, 1]), fakeContext('c1'));
+    assert.deepEqual(h.parsed().at(-1), { ddbsTest: 'v1', kind: 'done', rid: 'c1', ok: false, all: true });
+  });
+
+  it('a response above 6,291,556 bytes of JSON is an all-failed done line; one at the limit is ok', async () => {
+    // JSON of a string adds its two quotes.
+    const over = harness(env, userModule(() => 'x'.repeat(6_291_556 - 1)));
+    await over.handler(seededEvent('run1', [0]), fakeContext('o1'));
+    assert.deepEqual(over.parsed().at(-1), { ddbsTest: 'v1', kind: 'done', rid: 'o1', ok: false, all: true });
+    const at = harness(env, userModule(() => 'x'.repeat(6_291_556 - 2)));
+    await at.handler(seededEvent('run1', [0]), fakeContext('o2'));
+    assert.deepEqual(at.parsed().at(-1), { ddbsTest: 'v1', kind: 'done', rid: 'o2', ok: true });
+  });
+
+  it('with --report-failures, an unreturnable partial response fails the whole batch', async () => {
+    const h = harness({ ...env, DDBS_REPORT_FAILURES: '1' }, userModule((event) => {
+      const seq = (event as { Records: Array<{ dynamodb: { SequenceNumber: string } }> }).Records[0]!.dynamodb.SequenceNumber;
+      return { batchItemFailures: [{ itemIdentifier: seq }], big: 'x'.repeat(6_300_000) };
+    }));
+    await h.handler(seededEvent('run1', [0, 1]), fakeContext('p1'));
+    assert.deepEqual(h.parsed().at(-1), { ddbsTest: 'v1', kind: 'done', rid: 'p1', ok: false, all: true });
+  });
+});

@@ -84,3 +84,40 @@ describe('Python consumer (local python3)', () => {
     assert.equal((parseConsumerLine(injected.stdout[1]!) as DoneLine).all, true);
   });
 });
+
+describe('Python consumer: a response Lambda cannot return', () => {
+  /** Runs the consumer with a user module whose handler returns `expr`; the consumer's stdout lines. */
+  function withResponse(expr: string, env: Record<string, string> = {}): Promise<string[]> {
+    const script = `
+import sys, types
+sys.dont_write_bytecode = True
+sys.path.insert(0, sys.argv[1])
+user = types.ModuleType('unreturnable')
+def handler(event, context):
+    return ${expr}
+user.handler = handler
+sys.modules['unreturnable'] = user
+import ddbs_consumer
+class Ctx: aws_request_id = 'u-1'
+ddbs_consumer.handler({'Records': []}, Ctx())
+`;
+    const consumerDir = fileURLToPath(new URL('../../src/consumer/', import.meta.url));
+    return new Promise((resolve, reject) => {
+      execFile('python3', ['-c', script, consumerDir], { env: { PATH: process.env.PATH ?? '', DDBS_USER_MODULE: 'unreturnable', ...env }, timeout: 20_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+        if (err) return reject(new Error(`${err.message}\n${stderr}`));
+        resolve(stdout.split('\n').filter((l) => l !== ''));
+      });
+    });
+  }
+  const doneOf = (lines: string[]) => parseConsumerLine(lines.at(-1)!);
+
+  it('a response json.dumps cannot serialize (a cycle, a set) is an all-failed done line', async () => {
+    assert.deepEqual(doneOf(await withResponse('(lambda d: (d.__setitem__("self", d), d)[1])({})')), { ddbsTest: 'v1', kind: 'done', rid: 'u-1', ok: false, all: true });
+    assert.deepEqual(doneOf(await withResponse('{"a": {1, 2}}')), { ddbsTest: 'v1', kind: 'done', rid: 'u-1', ok: false, all: true });
+  });
+
+  it('a response above 6,291,556 bytes of JSON is an all-failed done line; one at the limit is ok', async () => {
+    assert.deepEqual(doneOf(await withResponse('"x" * (6291556 - 1)')), { ddbsTest: 'v1', kind: 'done', rid: 'u-1', ok: false, all: true });
+    assert.deepEqual(doneOf(await withResponse('"x" * (6291556 - 2)')), { ddbsTest: 'v1', kind: 'done', rid: 'u-1', ok: true });
+  });
+});
