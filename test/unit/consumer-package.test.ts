@@ -94,7 +94,7 @@ describe('buildConsumerZip', () => {
     const built = await buildConsumerZip({ runtime: 'python3.12', codePath: join(fixtures, 'python'), handler: 'hello.hello' });
     assert.equal(built.handler, 'ddbs_consumer.handler');
     assert.deepEqual(built.environment, { DDBS_USER_MODULE: 'hello', DDBS_USER_FUNCTION: 'hello' });
-    assert.deepEqual(Object.keys(unzipSync(built.zip)).sort(), ['ddbs_consumer.py', 'hello.py', 'partial.py']);
+    assert.deepEqual(Object.keys(unzipSync(built.zip)).sort(), ['ddbs_consumer.py', 'glued.py', 'hello.py', 'partial.py']);
   });
 
   it('rejects unusable options with a usage error', async () => {
