@@ -144,10 +144,10 @@ describe('run: the matrix through the real CLI', () => {
     const mdFile = path.join(box.home, 'results.md');
     const r = await box.run(['run', '--items', '60', '--batch', '10', '--idle', '10', '--out', mdFile], { timeoutMs: 240_000 });
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /^COMPLETE: all 60 written records reached the consumer across 1 cell\(s\)\./);
+    assert.match(r.stdout, /^COMPLETE: all 60 written records were processed across 1 cell\(s\)\./);
     assert.match(r.stdout, /│ items │ batch │/);
     const md = fs.readFileSync(mdFile, 'utf8').split('\n');
-    assert.equal(md[0], '**COMPLETE: all 60 written records reached the consumer across 1 cell(s).**');
+    assert.equal(md[0], '**COMPLETE: all 60 written records were processed across 1 cell(s).**');
     assert.match(md[2]!, /^\| items \| batch \| pf \| window s \| written \| delivered \| processed \| lost \| duplicates \| invocations \|/);
     assert.match(md[3]!, /^\|( --- \|)+$/);
     assert.match(md[4]!, /^\| 60 \| 10 \| 1 \| 0 \| 60 \| 60 \| 60 \| 0 \| 0 \| \d+ \|.*\| complete \|$/);

@@ -112,14 +112,19 @@ describe('lambda through the local stack (SDK v3)', () => {
     }
   });
 
-  it('a handler printing its environment sees no credentials and nothing planted in the test process', async () => {
+  it('a handler printing its environment sees only the local role credentials, never the caller\'s, and nothing planted in the test process', async () => {
     process.env.DDBS_LAMBDA_PLANTED = 'leak';
     process.env.AWS_SECRET_ACCESS_KEY ??= 'planted-secret';
     process.env.AWS_ACCESS_KEY_ID ??= 'AKIAPLANTED';
     try {
       await createActive('env-fn', 'node-actions');
       const env = json(await lambda.send(new InvokeCommand({ FunctionName: 'env-fn', Payload: Buffer.from('{"action":"env"}') }))).env;
-      for (const k of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'DDBS_LAMBDA_PLANTED']) assert.equal(env[k], undefined, k);
+      assert.equal(env.DDBS_LAMBDA_PLANTED, undefined);
+      // As on AWS, a function gets temporary credentials of its role: issued by the stack, never the caller's.
+      assert.match(env.AWS_ACCESS_KEY_ID, /^ASIA[A-Z0-9]{16}$/);
+      assert.notEqual(env.AWS_ACCESS_KEY_ID, process.env.AWS_ACCESS_KEY_ID);
+      assert.notEqual(env.AWS_SECRET_ACCESS_KEY, process.env.AWS_SECRET_ACCESS_KEY);
+      assert.ok(env.AWS_SESSION_TOKEN, 'a session token, as temporary credentials have');
       assert.equal(env.AWS_LAMBDA_FUNCTION_NAME, 'env-fn');
     } finally {
       delete process.env.DDBS_LAMBDA_PLANTED;
