@@ -97,7 +97,8 @@ describe('adversarial evidence (one stack, cases in parallel)', { concurrency: t
   });
 
   it('withstood: a mapping disabled mid-run → incomplete at not-delivered, with the note', { timeout: 300_000 }, async () => {
-    const att = await createAndAttach(sb, 'adv-disabled', ['--batch-size', '10', '--work-ms', '3000']);
+    // 4 shards read in parallel: 10 s per batch keeps most records undelivered when the mapping is disabled right after seeding.
+    const att = await createAndAttach(sb, 'adv-disabled', ['--batch-size', '10', '--work-ms', '10000']);
     const runId = await seed(sb, 'adv-disabled', 100);
     await boto3(sb, DISABLE_MAPPING, att.mappingUuid);
     const { code, cell } = await countJson(sb, ['--run', runId, '--wait', '--idle', '10']);
