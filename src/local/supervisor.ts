@@ -61,9 +61,23 @@ export async function probePort(port: number, timeoutMs = 2000): Promise<HealthA
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  return !isZombie(pid);
+}
+
+/**
+ * A killed process stays a zombie until its parent reaps it, and in a container whose init does
+ * not reap, that is forever: signal 0 still reaches it, but it will never answer again. Linux
+ * shows the state as the field after the command name in /proc/PID/stat; elsewhere, assume alive.
+ */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return false;
   }
 }
 
