@@ -178,7 +178,6 @@ export async function askMatrix(prompt: Prompter, items: number[] | undefined, b
 export async function runMatrix(opts: RunOptions, deps: CommandDeps): Promise<ResultDocument> {
   if (opts.out) checkOutFile(opts.out);
   if (opts.report) checkReportFile(opts.report, '--report');
-  if (opts.baseline) loadResultDocument(opts.baseline, deps.home, '--baseline');
   const target = resolveTarget(opts, deps.env);
   let items = opts.items;
   let batch = opts.batch;
@@ -258,6 +257,8 @@ export function runCommand(deps: (opts: GlobalOptions) => CommandDeps): Command 
   addCommonOptions(cmd, { yes: true });
   cmd.action(async (opts: RunOptions) => {
     const d = deps(opts);
+    // Read before any work: a missing or unreadable baseline is a usage error with nothing created.
+    const baseline = opts.baseline ? loadResultDocument(opts.baseline, d.home, '--baseline') : undefined;
     const doc = await runMatrix(opts, d);
     d.io.result(formatResultTable(doc, opts.wide ? undefined : outputWidth(process.stdout, d.env)), doc);
     if (opts.out) {
@@ -272,7 +273,7 @@ export function runCommand(deps: (opts: GlobalOptions) => CommandDeps): Command 
       fs.writeFileSync(opts.report, renderHtmlReport([doc]));
       d.io.info(`Report written to ${opts.report}`);
     }
-    const comparison = opts.baseline ? compareDocuments(loadResultDocument(opts.baseline, d.home, '--baseline'), doc, { maxP99Regression: opts.maxP99Regression ?? DEFAULT_COMPARE_LIMITS.maxP99Regression, maxDrainRegression: opts.maxDrainRegression ?? DEFAULT_COMPARE_LIMITS.maxDrainRegression }) : undefined;
+    const comparison = baseline ? compareDocuments(baseline, doc, { maxP99Regression: opts.maxP99Regression ?? DEFAULT_COMPARE_LIMITS.maxP99Regression, maxDrainRegression: opts.maxDrainRegression ?? DEFAULT_COMPARE_LIMITS.maxDrainRegression }) : undefined;
     if (comparison) d.io.info(formatComparison(comparison, { base: opts.baseline ?? '', next: 'this run' }));
     const err = verdictError(doc.cells, thresholdBreaches(doc.cells, opts));
     if (err) throw err;

@@ -2,9 +2,9 @@
 // Version 1 documents (and `count --json`'s one-cell document) are accepted as they are: fields a
 // newer version added are optional for every reader.
 import fs from 'node:fs';
-import path from 'node:path';
 import type { Cell, ResultDocument } from './result.ts';
 import { UsageError } from '../errors.ts';
+import { ResultsStore } from './results-store.ts';
 
 const RUN_ID = /^[a-z0-9][a-z0-9-]{2,63}$/i;
 
@@ -29,9 +29,10 @@ export function asResultDocument(raw: unknown, source: string): ResultDocument {
 
 /** A path to a JSON file, or a run id found under `<home>/results/`. */
 export function loadResultDocument(ref: string, home: string, flag: string): ResultDocument {
-  const stored = path.join(home, 'results', `${ref}.json`);
+  const store = new ResultsStore(home);
+  const stored = store.fileOf(ref);
   const file = fs.existsSync(ref) ? ref : RUN_ID.test(ref) && fs.existsSync(stored) ? stored : undefined;
-  if (!file) throw new UsageError(`${flag} ${ref}: no such file, and no stored result with that run id in ${path.join(home, 'results')}`, { hint: 'list stored runs with `ddbs-test results`' });
+  if (!file) throw new UsageError(`${flag} ${ref}: no such file, and no stored result with that run id in ${store.dir}`, { hint: 'list stored runs with `ddbs-test results`' });
   let raw: unknown;
   try {
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));
