@@ -2,12 +2,12 @@
 // with a short retention, function, event source mapping; waits until the mapping is Enabled.
 // Each resource is reported to `onCreated` the moment it exists, so an interrupt can clean it up.
 import { CreateLogGroupCommand, PutRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { CreateEventSourceMappingCommand, CreateFunctionCommand, GetEventSourceMappingCommand, waitUntilFunctionActiveV2, type LambdaClient } from '@aws-sdk/client-lambda';
-import type { Clients } from './clients.ts';
+import { CreateEventSourceMappingCommand, CreateFunctionCommand, GetEventSourceMappingCommand, GetFunctionCommand, waitUntilFunctionActiveV2, type LambdaClient } from '@aws-sdk/client-lambda';
+import type { Clients, LambdaApi } from './clients.ts';
 import { callerIdentity } from './account.ts';
 import { createConsumerRole, isRolePropagationError, isStreamAccessPropagationError } from './role.ts';
 import { translateAwsError } from './errors.ts';
-import { pollUntil, retrying } from './wait.ts';
+import { pollEvery, pollPaced, retrying, type StatePacing } from './wait.ts';
 import { buildConsumerZip, type ConsumerZip } from '../consumer/package.ts';
 import type { ResourceKind } from '../core/state.ts';
 import { AwsError } from '../errors.ts';
@@ -53,6 +53,8 @@ export interface DeployInput {
    * another emulator (--endpoint-url) runs it, the local interpreter on the local stack.
    */
   variables?: Record<string, string>;
+  /** How the function's and the mapping's states are waited for (default: the SDK waiters' pacing). */
+  pacing?: StatePacing;
 }
 
 export interface DeployedConsumer {
@@ -137,7 +139,7 @@ export async function deployConsumer(c: Clients, input: DeployInput): Promise<De
     );
     functionArn = created.FunctionArn ?? '';
     input.onCreated('function', input.functionName);
-    await waitUntilFunctionActiveV2({ client: c.lambda as LambdaClient /* the waiter only calls send */, maxWaitTime: 300, minDelay: 1, maxDelay: 5 }, { FunctionName: input.functionName });
+    await waitForFunctionActive(c.lambda, input.functionName, input.pacing ?? { kind: 'sdk' }, input.signal);
   } catch (err) {
     throw translateAwsError(err, `creating function ${input.functionName}`);
   }
@@ -174,15 +176,40 @@ export async function deployConsumer(c: Clients, input: DeployInput): Promise<De
 
   input.signal?.throwIfAborted();
   progress('waiting for the mapping to be Enabled');
-  const state = await pollUntil(
+  const state = await pollPaced(
     async () => {
       const m = await c.lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }));
       return m.State === 'Enabled' ? m.State : undefined;
     },
-    { timeoutMs: input.enableTimeoutMs ?? 600_000, initialDelayMs: 100, maxDelayMs: 5000, ...(input.signal ? { signal: input.signal } : {}) },
+    input.pacing ?? { kind: 'sdk' },
+    { timeoutMs: input.enableTimeoutMs ?? 600_000, sdkDelays: { initialDelayMs: 100, maxDelayMs: 5000 }, ...(input.signal ? { signal: input.signal } : {}) },
   ).catch((err: unknown) => {
     throw translateAwsError(err, 'waiting for the event source mapping');
   });
   if (!state) throw new AwsError(`the event source mapping ${uuid} did not become Enabled in time`, { hint: 'check it with `aws lambda get-event-source-mapping`' });
   return { functionName: input.functionName, functionArn, logGroup, roleArn: roleArn ?? '', ...(roleName ? { roleName } : {}), mappingUuid: uuid };
+}
+
+/** How long a new function may stay Pending (the SDK waiter's maxWaitTime below). */
+const FUNCTION_ACTIVE_TIMEOUT_S = 300;
+
+/**
+ * Waits until a new function is Active. The SDK waiter (first check at once, then 1-5 s apart) on
+ * AWS; with fixed pacing the same GetFunction check at the short interval, with the same outcomes:
+ * Active ends the wait, Failed is an error, anything else waits on.
+ */
+async function waitForFunctionActive(lambda: LambdaApi, functionName: string, pacing: StatePacing, signal?: AbortSignal): Promise<void> {
+  if (pacing.kind === 'sdk') {
+    await waitUntilFunctionActiveV2({ client: lambda as LambdaClient /* the waiter only calls send */, maxWaitTime: FUNCTION_ACTIVE_TIMEOUT_S, minDelay: 1, maxDelay: 5 }, { FunctionName: functionName });
+    return;
+  }
+  const active = await pollEvery(
+    async () => {
+      const config = (await lambda.send(new GetFunctionCommand({ FunctionName: functionName }))).Configuration;
+      if (config?.State === 'Failed') throw new AwsError(`function ${functionName} failed to become Active: ${config.StateReason ?? 'no reason given'}`, { ...(config.StateReasonCode ? { code: config.StateReasonCode } : {}) });
+      return config?.State === 'Active' ? true : undefined;
+    },
+    { intervalMs: pacing.intervalMs, timeoutMs: FUNCTION_ACTIVE_TIMEOUT_S * 1000, ...(signal ? { signal } : {}), ...(pacing.sleep ? { sleep: pacing.sleep } : {}), ...(pacing.now ? { now: pacing.now } : {}) },
+  );
+  if (!active) throw new AwsError(`function ${functionName} did not become Active within ${FUNCTION_ACTIVE_TIMEOUT_S} s`, { hint: 'check it with `aws lambda get-function`' });
 }

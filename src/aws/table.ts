@@ -7,7 +7,7 @@ import {
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDbApi } from './clients.ts';
-import { pollUntil } from './wait.ts';
+import { pollPaced, type StatePacing } from './wait.ts';
 import { asTagList } from './ownership.ts';
 import { translateAwsError, errorName, lostLocalTable } from './errors.ts';
 import type { KeyAttribute, StreamViewType } from '../core/keys.ts';
@@ -18,6 +18,8 @@ export interface CreateTableInput {
   key: KeyAttribute[];
   streamViewType: StreamViewType;
   tags: Record<string, string>;
+  /** How ACTIVE is waited for (default: growing delays from 1 s, fit for AWS). */
+  pacing?: StatePacing;
 }
 
 export interface TableInfo {
@@ -65,7 +67,7 @@ export async function createStreamTable(ddb: DynamoDbApi, input: CreateTableInpu
   }
   let active: TableInfo | undefined;
   try {
-    active = await pollUntil(
+    active = await pollPaced(
       async () => {
         const info = await describeTable(ddb, input.name).catch((err: unknown) => {
           // A new table can be missing from DescribeTable for a moment (eventual consistency).
@@ -74,7 +76,8 @@ export async function createStreamTable(ddb: DynamoDbApi, input: CreateTableInpu
         });
         return info?.status === 'ACTIVE' ? info : undefined;
       },
-      { timeoutMs: 300_000, initialDelayMs: 1000, maxDelayMs: 5000 },
+      input.pacing ?? { kind: 'sdk' },
+      { timeoutMs: 300_000, sdkDelays: { initialDelayMs: 1000, maxDelayMs: 5000 } },
     );
   } catch (err) {
     throw translateAwsError(err, `waiting for table ${input.name} to become ACTIVE`);

@@ -9,6 +9,7 @@ import { deployConsumer, packageConsumer, type ConsumerSettings, type DeployedCo
 import { ownershipTags } from '../aws/ownership.ts';
 import { MAX_ATTACHED_POLICIES, POLICY_ARN_PATTERN } from '../aws/role.ts';
 import { resolveTarget, targetKey } from '../aws/target.ts';
+import { pacingFor } from '../aws/wait.ts';
 import { checkConsumerRuntime, type LocalRuntime } from './consumer-runtime.ts';
 import { newRunId } from '../core/run-id.ts';
 import { InterruptedError, UsageError } from '../errors.ts';
@@ -130,6 +131,7 @@ export async function runAttachConsumer(opts: AttachOptions, deps: CommandDeps):
       settings,
       pkg,
       variables: runtime.variables,
+      pacing: pacingFor(target.kind),
       tags: ownershipTags(now, runId),
       onCreated: (kind, id) => deps.state.addResource({ kind, id, target: key, createdAt: new Date(deps.now()).toISOString(), runId }),
       onProgress: (t) => deps.io.progress({ phase: `Attaching a consumer to ${opts.table}`, done: ++step, unit: 'steps', detail: t }),

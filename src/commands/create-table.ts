@@ -6,6 +6,7 @@ import { STREAM_VIEW_TYPES, type KeyAttribute, type StreamViewType } from '../co
 import { createStreamTable, type TableInfo } from '../aws/table.ts';
 import { ownershipTags } from '../aws/ownership.ts';
 import { resolveTarget, targetKey } from '../aws/target.ts';
+import { pacingFor } from '../aws/wait.ts';
 import { UsageError } from '../errors.ts';
 import { LOCAL_SHARDS_TAG, MAX_SHARDS, MIN_SHARDS } from '../local/dynamodb/streams/settings.ts';
 
@@ -38,6 +39,7 @@ export async function runCreateTable(opts: CreateTableOptions, deps: CommandDeps
       name: opts.table,
       key: opts.keySchema,
       streamViewType: opts.streamViewType,
+      pacing: pacingFor(target.kind),
       // The local stack reads the shard count from this tag and strips it.
       tags: { ...ownershipTags(now, opts.runId), ...(opts.shards !== undefined ? { [LOCAL_SHARDS_TAG]: String(opts.shards) } : {}) },
     });
