@@ -11,6 +11,7 @@ import { MAX_ATTACHED_POLICIES, POLICY_ARN_PATTERN } from '../aws/role.ts';
 import { resolveTarget, targetKey } from '../aws/target.ts';
 import { pacingFor } from '../aws/wait.ts';
 import { checkConsumerRuntime, type LocalRuntime } from './consumer-runtime.ts';
+import type { PreparedConsumer } from './run-prepare.ts';
 import { newRunId } from '../core/run-id.ts';
 import { InterruptedError, UsageError } from '../errors.ts';
 import { teardownResources } from '../aws/teardown.ts';
@@ -102,13 +103,17 @@ export function consumerSettings(o: AttachOptions): ConsumerSettings {
   };
 }
 
-export async function runAttachConsumer(opts: AttachOptions, deps: CommandDeps): Promise<AttachResult> {
+/**
+ * `prepared`: the consumer `run` checked and zipped once for all its cells (same code, handler and
+ * runtime), so a cell does not redo it.
+ */
+export async function runAttachConsumer(opts: AttachOptions, deps: CommandDeps, prepared?: PreparedConsumer): Promise<AttachResult> {
   const signal = deps.signal;
   const settings = consumerSettings(opts);
   const target = resolveTarget(opts, deps.env);
   // The user's code and what will run it are checked (and zipped) before anything starts or is created.
-  const runtime = await checkConsumerRuntime(settings, target, { python: opts.python }, deps.env);
-  const pkg = await packageConsumer(settings);
+  const runtime = prepared?.runtime ?? (await checkConsumerRuntime(settings, target, { python: opts.python }, deps.env));
+  const pkg = prepared?.pkg ?? (await packageConsumer(settings));
   if (settings.policyArns) deps.io.info(`The consumer's role will also get: ${settings.policyArns.join(', ')}`);
   await deps.ensureStack(target);
   const clients = deps.clients(target);

@@ -8,7 +8,6 @@ import { addCommonOptions, type CommandDeps, type GlobalOptions, type Prompter }
 import { addThresholdOptions, intInRange, intList, numberList } from './options.ts';
 import { runCreateTable } from './create-table.ts';
 import { runAttachConsumer, consumerSettings, type AttachOptions } from './attach-consumer.ts';
-import { packageConsumer } from '../aws/consumer.ts';
 import { runSeed } from './seed.ts';
 import { runCount, verdictError } from './count.ts';
 import { teardownResources } from '../aws/teardown.ts';
@@ -29,7 +28,7 @@ import { loadResultDocument } from '../core/result-file.ts';
 import { checkReportFile } from './report.ts';
 import { addRegressionOptions } from './compare.ts';
 import { confirmAwsPlan } from './aws-plan.ts';
-import { checkConsumerRuntime } from './consumer-runtime.ts';
+import { prepareRun, type PreparedConsumer } from './run-prepare.ts';
 import { InterruptedError, UsageError, VerificationError } from '../errors.ts';
 import { VERSION } from '../version.ts';
 
@@ -103,7 +102,7 @@ function pickTarget(o: RunOptions): GlobalOptions {
   return t;
 }
 
-async function runCell(spec: CellSpec, index: number, total: number, opts: RunOptions, runDeps: CommandDeps): Promise<Cell> {
+async function runCell(spec: CellSpec, index: number, total: number, opts: RunOptions, runDeps: CommandDeps, prepared?: PreparedConsumer): Promise<Cell> {
   // Every step's progress line names the cell, so a log of a long matrix says where it is.
   const deps: CommandDeps = { ...runDeps, io: scopedIo(runDeps.io, `cell ${index + 1}/${total}`) };
   const signal = deps.signal;
@@ -117,7 +116,7 @@ async function runCell(spec: CellSpec, index: number, total: number, opts: RunOp
     await runCreateTable({ ...pickTarget(opts), table, keySchema: [{ name: 'pk', type: 'S' }], streamViewType: 'NEW_IMAGE', runId }, deps);
     deps.io.phaseEnd(`Created table ${table}`);
     if (signal.aborted) throw new InterruptedError();
-    await runAttachConsumer(attachOptions(opts, spec, table, runId), deps);
+    await runAttachConsumer(attachOptions(opts, spec, table, runId), deps, prepared);
     if (signal.aborted) throw new InterruptedError();
     const seeded = await runSeed({ ...pickTarget(opts), table, items: spec.items, concurrency: opts.concurrency ?? DEFAULTS.seed.concurrency, itemSize: opts.itemSize ?? DEFAULTS.seed.itemSizeBytes, ...(opts.rate ? { rate: opts.rate } : {}), run: runId }, deps);
     if (seeded.aborted || signal.aborted) throw new InterruptedError();
@@ -193,16 +192,12 @@ export async function runMatrix(opts: RunOptions, deps: CommandDeps): Promise<Re
   // Validate every cell's consumer settings, and the user's code once, before anything is created.
   for (const c of cells) consumerSettings(attachOptions(opts, c, 'validation', 'validation'));
   const first = cells[0];
-  if (first) {
-    const settings = consumerSettings(attachOptions(opts, first, 'validation', 'validation'));
-    await checkConsumerRuntime(settings, target, {}, deps.env);
-    await packageConsumer(settings);
-  }
+  const prepared = first ? await prepareRun(consumerSettings(attachOptions(opts, first, 'validation', 'validation')), target, deps) : undefined;
   if (target.kind === 'aws') await confirmAwsPlan(cells, target, opts, deps);
   const results: Cell[] = [];
   for (const [i, spec] of cells.entries()) {
     if (deps.signal.aborted) throw new InterruptedError();
-    results.push(await runCell(spec, i, cells.length, opts, deps));
+    results.push(await runCell(spec, i, cells.length, opts, deps, prepared));
   }
   return buildDocument(VERSION, { kind: target.kind, region: target.region, ...(target.endpoint ? { endpoint: target.endpoint } : {}) }, results);
 }
