@@ -192,6 +192,9 @@ export async function startStack(opts: StartOptions): Promise<StartResult> {
   }
 }
 
+/** How often a starting daemon is looked for. */
+const READY_POLL_MS = 50;
+
 /** Starts the daemon (the caller holds the start lock) and waits until it answers. */
 async function launchStack(opts: StartOptions): Promise<StackInfo> {
   const answer = await probePort(opts.port);
@@ -224,14 +227,14 @@ async function launchStack(opts: StartOptions): Promise<StackInfo> {
   child.once('exit', (code) => (exitCode = code));
   child.unref();
 
+  // The daemon writes its info file once it answers; until then each look is one small file read,
+  // so a short fixed interval costs nothing and hands the stack over as soon as it is ready.
   const deadline = Date.now() + (opts.readyTimeoutMs ?? 90_000);
-  let delay = 100;
   while (Date.now() < deadline) {
     const info = readInfo(opts.home);
     if (info && info.pid === child.pid && (await probePort(info.port)) === 'ours') return info;
     if (exitCode !== undefined) break;
-    await pause(delay);
-    delay = Math.min(delay * 1.5, 500);
+    await pause(READY_POLL_MS);
   }
   const tail = fs.readFileSync(stackLogFile(opts.home), 'utf8').slice(logStart);
   const fatal = /FATAL (.*)/.exec(tail)?.[1];

@@ -190,6 +190,9 @@ async function loopbackLauncher(java: string, dir: string, log: (l: string) => v
 }
 
 /** Starts DynamoDB Local and resolves when it answers ListTables. */
+/** How often a starting DynamoDB Local is asked whether it answers. */
+const READY_POLL_MS = 50;
+
 export async function startDynamoDbLocal(opts: {
   log: (l: string) => void;
   readyTimeoutMs?: number;
@@ -200,7 +203,10 @@ export async function startDynamoDbLocal(opts: {
   skipJavaCheck?: boolean;
 }): Promise<DynamoDbLocalProcess> {
   const java = javaCommand();
-  if (!opts.skipJavaCheck) await checkJava(java);
+  // `java -version` is a JVM start of its own (a few hundred ms): it runs beside DynamoDB Local's
+  // boot instead of before it. Its verdict still comes first: a missing or too old Java is reported
+  // as such, whatever DynamoDB Local did meanwhile.
+  const javaCheck = opts.skipJavaCheck ? Promise.resolve(undefined) : checkJava(java).then(() => undefined, (err: unknown) => err);
   const dir = dynamoDbLocalDir();
   const port = await freePort();
   const launcher = await loopbackLauncher(java, dir, opts.log);
@@ -216,6 +222,8 @@ export async function startDynamoDbLocal(opts: {
   ];
   const child: ChildProcess = spawn(java, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let exited: string | undefined;
+  // No Java at all: the spawn fails (the check above says why, in its own words).
+  child.once('error', (err) => (exited ??= `could not start (${err.message})`));
   let ready = false;
   let stopping = false;
   const output = new LineRing();
@@ -230,9 +238,15 @@ export async function startDynamoDbLocal(opts: {
   });
 
   const deadline = Date.now() + (opts.readyTimeoutMs ?? 60_000);
-  let delay = 50;
+  const javaProblem = async (): Promise<void> => {
+    const err = await javaCheck;
+    if (err === undefined) return;
+    if (!exited) child.kill('SIGKILL');
+    throw err;
+  };
   for (;;) {
     if (exited) {
+      await javaProblem();
       // Let the pipes drain so the JVM's own last words are part of the message.
       await pause(50);
       const lines = output.snapshot();
@@ -243,9 +257,11 @@ export async function startDynamoDbLocal(opts: {
       child.kill('SIGKILL');
       throw new LocalStackError(`DynamoDB Local did not answer within ${Math.round((opts.readyTimeoutMs ?? 60_000) / 1000)} s`);
     }
-    await pause(delay);
-    delay = Math.min(delay * 2, 500);
+    // A refused connection on loopback costs next to nothing: a short fixed interval finds the JVM
+    // ready within 50 ms instead of up to half a second later.
+    await pause(READY_POLL_MS);
   }
+  await javaProblem();
   ready = true;
   // From here on the ring holds what the JVM says after its start-up banner: a crash's last words.
   output.clear();
