@@ -3,8 +3,8 @@
 // SIGTERM/SIGINT. Started by the supervisor; the exit itself happens in bin/.
 import fs from 'node:fs';
 import path from 'node:path';
-import { createLocalStack } from './server.ts';
 import { writeFileAtomic } from '../core/state.ts';
+import { startEarlyJvm, type EarlyJvm } from './dynamodb/early-jvm.ts';
 import { streamSettingsFromEnv, type StreamSettingsInput } from './dynamodb/streams/settings.ts';
 import { parseAllowOrigins } from './guard.ts';
 
@@ -33,14 +33,20 @@ export async function runDaemon(opts: { home: string; port: number; region: stri
     process.stderr.write(`${new Date().toISOString()} ${line}\n`);
   };
   let stack;
+  let early: EarlyJvm | undefined;
   try {
     const allowOrigins = parseAllowOrigins(opts.allowOrigins);
     // Stream shard settings: DDBS_TEST_SHARDS / _SHARD_LIFETIME_S / _SPLIT_WRITES_PER_S (passed on by
     // the supervisor), `local start --shards` over the variable.
     const streams: StreamSettingsInput = { ...streamSettingsFromEnv(process.env), ...(opts.shards !== undefined ? { defaultShards: opts.shards } : {}) };
-    stack = await createLocalStack({ port: opts.port, region: opts.region, log, allowOrigins, streams });
+    // The settings are valid: DynamoDB Local's JVM boots while the stack's modules load (the
+    // server is imported only now, after the JVM start was asked for).
+    early = startEarlyJvm(log);
+    const { createLocalStack } = await import('./server.ts');
+    stack = await createLocalStack({ port: opts.port, region: opts.region, log, allowOrigins, streams, launchDynamoDb: early.launch });
     if (allowOrigins.length > 0) log(`browser origins allowed (DDBS_TEST_ALLOW_ORIGINS): ${allowOrigins.join(', ')}`);
   } catch (err) {
+    await early?.discard();
     // The supervisor reads this line back and shows it to the user.
     process.stderr.write(`FATAL ${(err as Error).message}${(err as { hint?: string }).hint ? ` | hint: ${(err as { hint?: string }).hint}` : ''}\n`);
     return 3;

@@ -15,6 +15,7 @@ import type { StackRequest, StackResponse } from './http.ts';
 import type { StreamSettingsInput } from './dynamodb/streams/settings.ts';
 import { LocalStackError } from '../errors.ts';
 import type { DynamoDbLocalSupervisor } from './dynamodb/jvm-supervisor.ts';
+import type { startDynamoDbLocal } from './dynamodb/jvm.ts';
 
 export interface LocalStackOptions {
   /** 0 picks a free port. */
@@ -29,6 +30,8 @@ export interface LocalStackOptions {
   esm?: { pollIntervalMs?: number; transitionDelayMs?: number; retryBaseDelayMs?: number; retryMaxDelayMs?: number; shardRefreshMs?: number };
   /** Stream shards: default count per table, lifetime, split rate (see dynamodb/streams/settings.ts). */
   streams?: StreamSettingsInput;
+  /** Starts DynamoDB Local (default: a new JVM; the daemon hands in one it started early). */
+  launchDynamoDb?: typeof startDynamoDbLocal;
 }
 
 export interface LocalStack {
@@ -53,7 +56,7 @@ export async function createLocalStack(opts: LocalStackOptions): Promise<LocalSt
     clock: systemClock,
     log: opts.log ?? (() => {}),
   };
-  const dynamodb = await createDynamoDbService(ctx, { streams: opts.streams });
+  const dynamodb = await createDynamoDbService(ctx, { streams: opts.streams, ...(opts.launchDynamoDb ? { launch: opts.launchDynamoDb } : {}) });
   const logs = createLogsService(ctx);
   const lambda = createLambdaService(ctx, { logs: logs.store });
   const esm = createEsmService(ctx, { lambda: lambda.invoker, dynamodb: dynamodb.backend, ...opts.esm });

@@ -8,6 +8,7 @@ import { signedRegion, type StackRequest, type StackResponse } from '../http.ts'
 import type { TableAlias } from './alias.ts';
 import { createForwarder } from './forward.ts';
 import { DynamoDbLocalSupervisor } from './jvm-supervisor.ts';
+import type { startDynamoDbLocal } from './jvm.ts';
 import { guardDynamoDb } from './jvm-guard.ts';
 import type { DynamoDbCore } from './ops/core.ts';
 import { dispatch } from './ops/index.ts';
@@ -27,10 +28,12 @@ export interface DynamoDbBackend {
 export interface DynamoDbServiceOptions {
   /** Shard counts, lifetime, splits (defaults: 4 shards, 4 h, no splits). */
   streams?: StreamSettingsInput;
+  /** Starts DynamoDB Local (default: a new JVM; the daemon hands in one it started early). */
+  launch?: typeof startDynamoDbLocal;
 }
 
 export async function createDynamoDbService(ctx: StackContext, opts: DynamoDbServiceOptions = {}) {
-  const jvm = await DynamoDbLocalSupervisor.start({ log: ctx.log });
+  const jvm = await DynamoDbLocalSupervisor.start({ log: ctx.log, ...(opts.launch ? { launch: opts.launch } : {}) });
   const aliases = new Map<string, TableAlias>();
   // A restarted JVM listens on a new port: the forwarder asks each time.
   const fwd = createForwarder(() => jvm.port, aliases);
