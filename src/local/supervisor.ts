@@ -12,6 +12,7 @@ import { stackInfoFile, stackLogFile, type StackInfo } from './daemon.ts';
 import { startLockFile, tryStartLock } from './start-lock.ts';
 import type { JvmHealth } from './dynamodb/jvm-supervisor.ts';
 import { isAlive, liveGroupMembers } from './processes.ts';
+import { wallNow } from './clock.ts';
 
 const DAEMON = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/local-stack-daemon.js');
 
@@ -159,7 +160,7 @@ async function usableStack(opts: StartOptions): Promise<StackInfo | undefined> {
  */
 export async function startStack(opts: StartOptions): Promise<StartResult> {
   const waitMs = opts.waitTimeoutMs ?? 90_000;
-  const deadline = Date.now() + waitMs;
+  const deadline = wallNow() + waitMs;
   let told = false;
   let delay = 100;
   for (;;) {
@@ -177,7 +178,7 @@ export async function startStack(opts: StartOptions): Promise<StartResult> {
       }
     }
     const who = lock.holder === undefined ? 'another ddbs-test' : `another ddbs-test (pid ${lock.holder})`;
-    if (Date.now() > deadline) {
+    if (wallNow() > deadline) {
       throw new LocalStackError(`${who} has been starting the local stack for more than ${Math.round(waitMs / 1000)} s`, {
         hint: `check \`ddbs-test local status\` and ${stackLogFile(opts.home)}; if no other ddbs-test is running, remove ${startLockFile(opts.home)}`,
       });
@@ -221,9 +222,9 @@ async function launchStack(opts: StartOptions): Promise<StackInfo> {
   child.once('exit', (code) => (exitCode = code));
   child.unref();
 
-  const deadline = Date.now() + (opts.readyTimeoutMs ?? 90_000);
+  const deadline = wallNow() + (opts.readyTimeoutMs ?? 90_000);
   let delay = 100;
-  while (Date.now() < deadline) {
+  while (wallNow() < deadline) {
     const info = readInfo(opts.home);
     if (info && info.pid === child.pid && (await probePort(info.port)) === 'ours') return info;
     if (exitCode !== undefined) break;
@@ -258,10 +259,10 @@ export async function stopStack(home: string, timeoutMs = 20_000): Promise<StopR
   if (!info) return { stopped: false };
   const pids = [info.pid, info.jvmPid].filter((p): p is number => typeof p === 'number');
   if (isAlive(info.pid)) process.kill(info.pid, 'SIGTERM');
-  const deadline = Date.now() + timeoutMs;
+  const deadline = wallNow() + timeoutMs;
   const anyLeft = () => pids.some(isAlive) || liveGroupMembers(info.pid).length > 0;
   let delay = 50;
-  while (anyLeft() && Date.now() < deadline) {
+  while (anyLeft() && wallNow() < deadline) {
     await pause(delay);
     delay = Math.min(delay * 2, 500);
   }
