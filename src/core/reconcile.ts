@@ -3,7 +3,12 @@
 // an invocation may span several batch-line parts, a log event read twice counts once (deduplicated
 // by rid and part), and a record delivered again in another invocation is a duplicate.
 import { summarizeLatency, minMeanMax, type LatencySummary, type MinMeanMax } from './stats.ts';
-import type { BatchLine, ConsumerLine, DoneLine, IdentityGroups } from './consumer-lines.ts';
+import type { BatchLine, ConsumerLine, DoneLine } from './consumer-lines.ts';
+import { compareSeq, failedIds, recordSpace, type InvocationScope } from './record-space.ts';
+import { arrivalOrdinals, countOutOfOrder, EVENT_CODE, EVENT_NAMES, RANK_SLOTS } from './key-order.ts';
+
+export { compareSeq, seededRecordId } from './record-space.ts';
+export { countOutOfOrder } from './key-order.ts';
 
 export type { BatchLine, ConsumerLine, DoneLine } from './consumer-lines.ts';
 export { parseConsumerLine, parseConsumerLines, parseConsumerLinesIn } from './consumer-lines.ts';
@@ -108,105 +113,6 @@ export interface Reconciliation {
   outOfOrder: number | null;
   /** Event names of the delivered records, as the consumer saw them (seeded runs); null otherwise. */
   eventNames: { INSERT: number; MODIFY: number; REMOVE: number } | null;
-}
-
-/** Resolves the entries of a batch line to record indexes: -1 = not expected, -2 = skip (counted elsewhere). */
-interface RecordSpace {
-  size: number;
-  /** Versions per key (updates + 1) in a seeded space; 0 = records carry no versions. */
-  versions: number;
-  fromSeeded(run: string, seq: number, inv: InvocationScope, version: number): number;
-  fromHash(hash: string, inv: InvocationScope): number;
-  /** The identity string of record `i` (to test it against a partial response's failed list). */
-  idOf(i: number): string;
-}
-
-interface InvocationScope {
-  first?: string;
-  last?: string;
-  used: Set<number>;
-}
-
-/** Sequence numbers are decimal strings of 21–40 digits: compare by length, then text. */
-export function compareSeq(a: string, b: string): number {
-  return a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** A seeded record's identity string: `<runId>#<seq>`, with `@<version>` when the version is not 0. */
-export function seededRecordId(runId: string, seq: number, version: number): string {
-  return version === 0 ? `${runId}#${seq}` : `${runId}#${seq}@${version}`;
-}
-
-function seededSpace(runId: string, items: number, updates: number, records: number): RecordSpace {
-  return {
-    size: records,
-    versions: updates + 1,
-    fromSeeded: (run, seq, _inv, version) => {
-      if (run !== runId || seq >= items || version > updates) return -1;
-      const i = version * items + seq;
-      return i < records ? i : -1;
-    },
-    fromHash: () => -2, // the whole-key hash a seeded record with a sort key also carries
-    idOf: (i) => seededRecordId(runId, i % items, Math.floor(i / items)),
-  };
-}
-
-/**
- * Records of a table written by another tool. A key may have several records (INSERT, MODIFY,
- * REMOVE): a delivery is matched to the record of that key whose sequence number lies within the
- * batch's first..last, never used twice in one invocation.
- */
-function streamSpace(records: readonly StreamRecordRef[], extraIds: readonly string[], compositeKey: boolean): RecordSpace {
-  const byId = new Map<string, number[]>();
-  const ids: string[] = [];
-  const seqs: (string | undefined)[] = [];
-  const add = (id: string, seq: string | undefined) => {
-    const list = byId.get(id);
-    if (list) list.push(ids.length);
-    else byId.set(id, [ids.length]);
-    ids.push(id);
-    seqs.push(seq);
-  };
-  for (const r of records) add(r.id, r.seq);
-  for (const id of extraIds) add(id, undefined);
-  for (const list of byId.values()) if (list.length > 1) list.sort((a, b) => (seqs[a] && seqs[b] ? compareSeq(seqs[a]!, seqs[b]!) : seqs[a] ? -1 : 1));
-  const resolve = (id: string, inv: InvocationScope): number => {
-    const list = byId.get(id);
-    if (!list) return -1;
-    if (list.length === 1) return list[0]!;
-    const inRange = (i: number) => seqs[i] !== undefined && (!inv.first || compareSeq(seqs[i]!, inv.first) >= 0) && (!inv.last || compareSeq(seqs[i]!, inv.last) <= 0);
-    return list.find((i) => inRange(i) && !inv.used.has(i)) ?? list.find((i) => !inv.used.has(i)) ?? list[0]!;
-  };
-  return {
-    size: ids.length,
-    versions: 0,
-    // With a sort key the consumer also logs the whole-key hash: the seeded-looking part is skipped.
-    fromSeeded: (run, seq, inv) => (compositeKey ? -2 : resolve(`${run}#${seq}`, inv)),
-    fromHash: (hash, inv) => resolve(hash, inv),
-    idOf: (i) => ids[i]!,
-  };
-}
-
-function recordSpace(expected: ExpectedRecords): RecordSpace {
-  if (expected.kind === 'seeded') {
-    const updates = expected.updates ?? 0;
-    return seededSpace(expected.runId, expected.items, updates, Math.min(expected.records ?? Number.POSITIVE_INFINITY, expected.items * (updates + 1)));
-  }
-  if (expected.kind === 'stream') return streamSpace(expected.records, expected.extraIds ?? [], expected.compositeKey);
-  const unique = [...new Set(expected.ids)];
-  return streamSpace([], unique, expected.compositeKey ?? false);
-}
-
-/**
- * Identity strings listed in a partial response (seeded `run#seq`, with `@version` in a versioned
- * space, and hashes), in the form the record space's idOf gives.
- */
-function failedIds(groups: IdentityGroups, versioned: boolean): Set<string> {
-  const set = new Set<string>(groups.h);
-  for (const run of Object.keys(groups.s)) {
-    groups.s[run]!.forEach((seq, j) => set.add(versioned ? seededRecordId(run, seq, groups.v?.[run]?.[j] ?? 0) : `${run}#${seq}`));
-  }
-  return set;
 }
 
 interface Invocation {
@@ -315,42 +221,12 @@ function outcomeOf(inv: Invocation, rid: string, t: number, input: ReconcileInpu
   return input.now - t > limit + 5_000 ? 'failed' : 'running';
 }
 
-/** Event letters as the consumer logs them → index into EVENT_NAMES (+1; 0 = not delivered). */
-const EVENT_CODE: Record<string, number> = { I: 1, M: 2, R: 3 };
-const EVENT_NAMES = ['INSERT', 'MODIFY', 'REMOVE'] as const;
-/** Room for a batch's records in an arrival rank (a batch holds at most 10,000 records). */
-const RANK_SLOTS = 16_384;
-
-/**
- * Each invocation's place in arrival order: by receive time, ties broken by the batch's first
- * sequence number (one shard's batches are sequential, and its sequence numbers only grow).
- */
-function arrivalOrdinals(byRid: Map<string, Invocation>, ran: (rid: string) => boolean): Map<string, number> {
-  const heads: Array<{ rid: string; t: number; f: string }> = [];
+/** Each invocation that ran and has a batch line: its request id, receive time and first sequence number. */
+function heads(byRid: Map<string, Invocation>, ran: (rid: string) => boolean): Array<{ rid: string; t: number; f?: string }> {
+  const out: Array<{ rid: string; t: number; f?: string }> = [];
   for (const [rid, inv] of byRid) {
     const head = inv.parts.find((p) => p !== undefined);
-    if (head && ran(rid)) heads.push({ rid, t: head.t, f: head.f ?? '' });
-  }
-  heads.sort((a, b) => a.t - b.t || compareSeq(a.f, b.f));
-  return new Map(heads.map((h, i) => [h.rid, i]));
-}
-
-/**
- * Records that arrived after a later version of their key: scanning each key's versions from the
- * newest down, a version whose first arrival comes after the earliest first arrival of any newer
- * version is out of order. Only first deliveries count: Lambda processes records in order the first
- * time, and a retried batch is a redelivery (a duplicate), not disorder.
- */
-export function countOutOfOrder(firstArrival: Float64Array, items: number, versions: number): number {
-  let out = 0;
-  for (let seq = 0; seq < items; seq++) {
-    let earliestNewer = Number.POSITIVE_INFINITY;
-    for (let v = versions - 1; v >= 0; v--) {
-      const a = firstArrival[v * items + seq];
-      if (a === undefined || Number.isNaN(a)) continue;
-      if (a > earliestNewer) out++;
-      else earliestNewer = a;
-    }
+    if (head && ran(rid)) out.push({ rid, t: head.t, ...(head.f ? { f: head.f } : {}) });
   }
   return out;
 }
@@ -376,7 +252,7 @@ export function reconcile(input: ReconcileInput): Reconciliation {
 
   const ran = (rid: string) => !input.startedRids || input.startedRids.has(rid) || Boolean(input.reportedRids?.has(rid));
   const byRid = groupByInvocation(input.lines);
-  const ordinals = firstArrival ? arrivalOrdinals(byRid, ran) : undefined;
+  const ordinals = firstArrival ? arrivalOrdinals(heads(byRid, ran)) : undefined;
   for (const [rid, inv] of byRid) {
     if (!ran(rid)) continue; // no platform line says this invocation exists
     const head = inv.parts.find((p) => p !== undefined);
