@@ -10,14 +10,16 @@ import { parseConsumerLine, parseConsumerLinesIn, parsePlatformLine, type Consum
 import { errorName, translateAwsError } from './errors.ts';
 import { pause as sleep, THROTTLING_ERRORS } from '../core/timing.ts';
 import type { InvocationSpan } from '../core/invocations.ts';
+import { StreamHeads, STREAM_HEAD_PHRASES } from './log-gaps.ts';
 
 /**
  * The consumer's marker lines wherever they start in an event (a handler may leave text before
  * them), and the platform's START, REPORT and runtime-error lines (text or JSON log format): they
  * say which request ids really ran and which ended in error. A JSON filter would miss a marker
- * with text in front of it.
+ * with text in front of it. The lines that open an environment (INIT_START…) show whether each log
+ * stream still has its beginning.
  */
-export const CONSUMER_FILTER = ['ddbsTest', ...['START RequestId', 'REPORT RequestId', 'Error: Runtime exited', 'platform.start', 'platform.report'].map(phrasePattern)].map((t) => `?${t}`).join(' ');
+export const CONSUMER_FILTER = ['ddbsTest', ...['START RequestId', 'REPORT RequestId', 'Error: Runtime exited', 'platform.start', 'platform.report', ...STREAM_HEAD_PHRASES].map(phrasePattern)].map((t) => `?${t}`).join(' ');
 /** Events that arrive late are still caught: each poll re-reads this far behind the newest one. */
 const OVERLAP_MS = 120_000;
 const THROTTLED = THROTTLING_ERRORS;
@@ -49,6 +51,8 @@ export interface LineSource {
   readonly spans: ReadonlyMap<string, InvocationSpan>;
   /** Set when the evidence is gone or partial (names the log group and what happened). */
   readonly problem: string | undefined;
+  /** Each log stream's earliest event read, when the source can tell streams apart. */
+  readonly heads?: StreamHeads;
 }
 
 function goneProblem(logGroup: string): string {
@@ -77,6 +81,7 @@ export class ConsumerLogReader implements LineSource {
   readonly started = new Set<string>();
   readonly platformFailed = new Set<string>();
   readonly spans = new Map<string, InvocationSpan>();
+  readonly heads = new StreamHeads();
   problem: string | undefined;
   private polled = false;
   private newest: number;
@@ -93,7 +98,8 @@ export class ConsumerLogReader implements LineSource {
   async poll(): Promise<number> {
     const before = this.lineCount;
     const from = Math.max(this.opts.startTime, this.newest - OVERLAP_MS);
-    const outcome = await forEachEvent(this.logs, { logGroupName: this.opts.logGroup, startTime: from, filterPattern: CONSUMER_FILTER }, this.opts, (id, ts, message) => {
+    const outcome = await forEachEvent(this.logs, { logGroupName: this.opts.logGroup, startTime: from, filterPattern: CONSUMER_FILTER }, this.opts, (id, ts, message, stream) => {
+      this.heads.note(stream, ts, message);
       if (this.events.has(id)) return;
       if (ts > this.newest) this.newest = ts;
       notePlatformLine(message, this, ts);
@@ -135,7 +141,7 @@ async function forEachEvent(
   logs: LogsApi,
   query: { logGroupName: string; startTime: number; filterPattern: string },
   opts: LogReaderOptions,
-  visit: (eventId: string, timestamp: number, message: string) => void,
+  visit: (eventId: string, timestamp: number, message: string, logStream: string | undefined) => void,
   tolerate = false,
 ): Promise<'ok' | 'gone' | string> {
   const wait = opts.wait ?? sleep;
@@ -158,7 +164,7 @@ async function forEachEvent(
       return `${errorName(err) ?? 'error'}: ${(err as Error).message}`;
     }
     pages++;
-    for (const e of page.events ?? []) visit(e.eventId ?? `${e.logStreamName}/${e.timestamp}/${e.message}`, e.timestamp ?? 0, e.message ?? '');
+    for (const e of page.events ?? []) visit(e.eventId ?? `${e.logStreamName}/${e.timestamp}/${e.message}`, e.timestamp ?? 0, e.message ?? '', e.logStreamName);
     nextToken = page.nextToken;
   } while (nextToken);
   return 'ok';

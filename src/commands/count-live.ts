@@ -3,6 +3,7 @@
 import { ConsumerLogReader, InsightsLogReader, countPatternLines, countPatternLinesWithInsights, type LineSource } from '../aws/logs-reader.ts';
 import { describeTable, type TableInfo } from '../aws/table.ts';
 import { scanItems } from '../aws/scan.ts';
+import { findLogGaps } from '../aws/log-gaps.ts';
 import { createStreamReader, listStreamShards, type StreamReader } from '../aws/stream-reader.ts';
 import { readMappingView, type MappingFacts } from '../aws/mapping-view.ts';
 import { pause as sleep } from '../core/timing.ts';
@@ -81,6 +82,8 @@ interface Evidence {
    * has no items to scan, so "nothing was written" would be a guess.
    */
   goneProblem?: string;
+  /** Log streams that lost their beginning during the run: deliveries logged there are gone. */
+  logGaps?: string;
   /** Lists the stream's shards without reading records (for the shard count when the read is skipped). */
   listShards?(): Promise<number | undefined>;
 }
@@ -127,7 +130,7 @@ function judge(run: LiveRun, ev: Evidence, table: TableInfo | undefined, scanned
   });
   const lost = HOPS.reduce((n, h) => n + hops.lost[h], 0);
   const pending = HOPS.reduce((n, h) => n + hops.pending[h], 0);
-  const evidenceProblem = ev.logs.problem ?? ev.goneProblem ?? hops.evidenceProblem;
+  const evidenceProblem = ev.logs.problem ?? ev.goneProblem ?? ev.logGaps ?? hops.evidenceProblem;
   const lostSummary = HOPS.filter((h) => hops.lost[h] > 0).map((h) => `${hops.lost[h]} ${h}`).join(', ');
   const reason = [hops.pendingReason, ev.streamProblem].filter(Boolean).join('; ');
   // Without the table the written records are unknown, so even "0 of 0 accounted for" proves nothing.
@@ -193,6 +196,12 @@ export async function countLive(run: LiveRun, clients: Clients, target: Target, 
     } else {
       await pollStream(ev, o.now);
       judged = judge(run, ev, table, scanned, mapping, filter, grace, o.now(), timeoutMs);
+      // Before concluding "lost", make sure the log evidence is whole: records whose deliveries were
+      // logged in a deleted stream (or a deleted group) are not missing, they are unverifiable.
+      if (judged.decision.verdict === 'incomplete' && !ev.logGaps && logs.heads) {
+        ev.logGaps = await findLogGaps(clients.logs, run.logGroup, run.startTime, logs.heads, o.signal);
+        if (ev.logGaps) judged = judge(run, ev, table, scanned, mapping, filter, grace, o.now(), timeoutMs);
+      }
     }
     passes += 1;
     if (!o.wait) break;
@@ -200,7 +209,7 @@ export async function countLive(run: LiveRun, clients: Clients, target: Target, 
     o.onProgress?.({ phase: `Counting ${run.label}`, done: r.processed + hops.filtered, total: r.written, unit: 'accounted for', detail: `${r.delivered} delivered${r.running ? `, ${r.running} running` : ''}` });
     const pending = HOPS.reduce((n, h) => n + hops.pending[h], 0);
     if (decision.verdict === 'complete') stoppedBecause = 'complete';
-    else if (logs.problem || ev.goneProblem) stoppedBecause = 'evidence-gone';
+    else if (logs.problem || ev.goneProblem || (ev.logGaps && pending === 0)) stoppedBecause = 'evidence-gone';
     else if (decision.verdict === 'incomplete' && pending === 0) stoppedBecause = 'drained';
     else if (o.now() - started >= o.timeoutS * 1000) stoppedBecause = 'timeout';
     else if (r.running === 0 && o.now() - lastNew >= o.idleS * 1000) stoppedBecause = 'idle';
