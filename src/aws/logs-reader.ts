@@ -9,6 +9,7 @@ import type { LogsApi } from './clients.ts';
 import { parseConsumerLine, parseConsumerLinesIn, parsePlatformLine, type ConsumerLine } from '../core/consumer-lines.ts';
 import { errorName, translateAwsError } from './errors.ts';
 import { pause as sleep, THROTTLING_ERRORS } from '../core/timing.ts';
+import type { InvocationSpan } from '../core/invocations.ts';
 import { StreamHeads, STREAM_HEAD_PHRASES } from './log-gaps.ts';
 
 /**
@@ -46,6 +47,8 @@ export interface LineSource {
   readonly started: ReadonlySet<string>;
   /** Request ids the platform ended in error (its error line, or a REPORT with an error status). */
   readonly platformFailed: ReadonlySet<string>;
+  /** Per request id, the timestamps of its START and REPORT lines (how long it ran, for concurrency). */
+  readonly spans: ReadonlyMap<string, InvocationSpan>;
   /** Set when the evidence is gone or partial (names the log group and what happened). */
   readonly problem: string | undefined;
   /** Each log stream's earliest event read, when the source can tell streams apart. */
@@ -56,13 +59,19 @@ function goneProblem(logGroup: string): string {
   return `the consumer's log group ${logGroup} does not exist any more (deleted, or expired by its retention)`;
 }
 
-/** Files what a platform line says about its invocation. */
-function notePlatformLine(message: string, into: { reported: Set<string>; started: Set<string>; platformFailed: Set<string> }): void {
+/** Files what a platform line says about its invocation; `ts` is the event's timestamp (NaN = unknown). */
+function notePlatformLine(message: string, into: { reported: Set<string>; started: Set<string>; platformFailed: Set<string>; spans: Map<string, InvocationSpan> }, ts: number): void {
   const fact = parsePlatformLine(message);
   if (!fact) return;
   if (fact.started) into.started.add(fact.rid);
   if (fact.ended) into.reported.add(fact.rid);
   if (fact.failed) into.platformFailed.add(fact.rid);
+  if ((fact.started || fact.ended) && Number.isFinite(ts)) {
+    const span = into.spans.get(fact.rid) ?? {};
+    if (fact.started && !(span.start !== undefined && span.start <= ts)) span.start = ts;
+    if (fact.ended && !(span.end !== undefined && span.end >= ts)) span.end = ts;
+    into.spans.set(fact.rid, span);
+  }
 }
 
 export class ConsumerLogReader implements LineSource {
@@ -71,6 +80,7 @@ export class ConsumerLogReader implements LineSource {
   readonly reported = new Set<string>();
   readonly started = new Set<string>();
   readonly platformFailed = new Set<string>();
+  readonly spans = new Map<string, InvocationSpan>();
   readonly heads = new StreamHeads();
   problem: string | undefined;
   private polled = false;
@@ -92,7 +102,7 @@ export class ConsumerLogReader implements LineSource {
       this.heads.note(stream, ts, message);
       if (this.events.has(id)) return;
       if (ts > this.newest) this.newest = ts;
-      notePlatformLine(message, this);
+      notePlatformLine(message, this, ts);
       const lines = parseConsumerLinesIn(message);
       if (lines.length === 0) return;
       this.events.set(id, lines);
@@ -191,7 +201,13 @@ export class LogGroupGoneError extends Error {
 
 const INSIGHTS_LIMIT = 10_000;
 const PLATFORM_LIKE = ['START RequestId', 'REPORT RequestId', 'Error: Runtime exited', 'platform.start', 'platform.report'].map((t) => ` or @message like '${t}'`).join('');
-const CONSUMER_QUERY = `fields @message, @ptr | filter @message like '"ddbsTest":"v1"'${PLATFORM_LIKE} | limit ${INSIGHTS_LIMIT}`;
+const CONSUMER_QUERY = `fields @timestamp, @message, @ptr | filter @message like '"ddbsTest":"v1"'${PLATFORM_LIKE} | limit ${INSIGHTS_LIMIT}`;
+
+/** Logs Insights writes @timestamp as `2024-05-01 12:00:00.000` (UTC); NaN when absent or unreadable. */
+export function insightsTimestamp(value: string | undefined): number {
+  if (!value) return Number.NaN;
+  return Date.parse(/^\d{4}-\d{2}-\d{2} /.test(value) ? `${value.replace(' ', 'T')}Z` : value);
+}
 
 /**
  * The same consumer lines, read with Logs Insights queries instead of FilterLogEvents (`--insights`).
@@ -203,6 +219,7 @@ export class InsightsLogReader implements LineSource {
   readonly reported = new Set<string>();
   readonly started = new Set<string>();
   readonly platformFailed = new Set<string>();
+  readonly spans = new Map<string, InvocationSpan>();
   problem: string | undefined;
   private readonly logs: LogsApi;
   private readonly opts: LogReaderOptions;
@@ -235,7 +252,7 @@ export class InsightsLogReader implements LineSource {
       const key = row['@ptr'] ?? `${row['@timestamp']}|${row['@message']}`;
       if (this.rows.has(key)) continue;
       const message = row['@message'] ?? '';
-      notePlatformLine(message, this);
+      notePlatformLine(message, this, insightsTimestamp(row['@timestamp']));
       const lines = parseConsumerLinesIn(message);
       if (lines.length > 0) this.rows.set(key, lines);
     }

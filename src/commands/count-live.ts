@@ -13,10 +13,12 @@ import type { Clients } from '../aws/clients.ts';
 import { reconcile, type Reconciliation, type WriteRequestTiming } from '../core/reconcile.ts';
 import { placeRecords, HOPS, type HopReport } from '../core/hops.ts';
 import { decideVerdict, type VerdictDecision } from '../core/verdict.ts';
-import { StreamFacts, droppedByFilter, filterView, foreignStreamView, seededStreamView, type FilterView, type RunStreamView } from '../core/stream-view.ts';
+import { StreamFacts, droppedByFilter, filterView, foreignStreamView, seededKeyOf, seededStreamView, type FilterView, type RunStreamView } from '../core/stream-view.ts';
 import { keysOfItem, identityOfItem, type WireKeys } from '../core/identity.ts';
 import type { AttachmentRecord } from '../core/state.ts';
 import { errorName } from '../aws/errors.ts';
+import { invocationIntervals, maxOverlap } from '../core/invocations.ts';
+import { recordVersion } from '../consumer/ddbs_identity.mjs';
 
 /**
  * How long after a log line is written count trusts that the lines before it are readable too.
@@ -32,7 +34,8 @@ export interface LiveRun {
   label: string;
   table: string;
   logGroup: string;
-  seeded?: { runId: string; items: number; writes?: WriteRequestTiming[]; lastAckAt: number | null };
+  /** `updates` K: each item written K+1 times; `records`: how many of those writes were acknowledged. */
+  seeded?: { runId: string; items: number; updates?: number; records?: number; writes?: WriteRequestTiming[]; lastAckAt: number | null };
   startTime: number;
   att: AttachmentRecord | undefined;
 }
@@ -61,6 +64,8 @@ export interface LiveCount {
   stoppedBecause: StopReason;
   shards: number | null;
   eventNames: { INSERT: number; MODIFY: number; REMOVE: number } | null;
+  /** The most invocations of the function at once (START to REPORT); null when none ran. */
+  maxConcurrency: number | null;
   streamNote?: string;
 }
 
@@ -96,7 +101,8 @@ async function pollStream(ev: Evidence, now: () => number): Promise<void> {
   if (!ev.stream || ev.streamProblem) return;
   try {
     const filter = ev.filter;
-    const res = await ev.stream.poll((f, raw) => ev.facts.add(filter ? { ...f, filtered: droppedByFilter(filter, raw) } : f));
+    // The version attribute places a seeded record among its key's writes (seed --updates).
+    const res = await ev.stream.poll((f, raw) => ev.facts.add({ ...f, version: recordVersion(raw.dynamodb as Parameters<typeof recordVersion>[0]), ...(filter ? { filtered: droppedByFilter(filter, raw) } : {}) }));
     // A read that could not finish is partial evidence, like trimmed records: never "not in stream".
     ev.facts.setShards(res.shards, res.trimmed || res.incomplete !== undefined);
     ev.streamReadAt = now();
@@ -108,8 +114,9 @@ async function pollStream(ev: Evidence, now: () => number): Promise<void> {
 function judge(run: LiveRun, ev: Evidence, table: TableInfo | undefined, scanned: Array<{ id: string; keys: WireKeys }>, mapping: MappingFacts, filter: FilterView | undefined, grace: number, now: number, timeoutMs: number, useStream = true): { r: Reconciliation; hops: HopReport; decision: VerdictDecision } {
   const streamRead = useStream && ev.stream && !ev.streamProblem;
   let view: RunStreamView | undefined;
-  if (streamRead) view = run.seeded ? seededStreamView(run.seeded.runId, run.seeded.items, ev.facts, filter) : foreignStreamView(ev.facts, scanned, table?.key.length ?? 1, filter);
-  const expected = view?.expected ?? (run.seeded ? { kind: 'seeded' as const, runId: run.seeded.runId, items: run.seeded.items } : { kind: 'keys' as const, ids: scanned.map((s) => s.id), compositeKey: (table?.key.length ?? 1) > 1 });
+  const seededExpected = run.seeded ? { kind: 'seeded' as const, runId: run.seeded.runId, items: run.seeded.items, ...(run.seeded.updates ? { updates: run.seeded.updates } : {}), ...(run.seeded.records !== undefined ? { records: run.seeded.records } : {}) } : undefined;
+  if (streamRead) view = seededExpected ? seededStreamView(seededExpected.runId, seededExpected.items, ev.facts, filter, seededExpected) : foreignStreamView(ev.facts, scanned, table?.key.length ?? 1, filter);
+  const expected = view?.expected ?? seededExpected ?? { kind: 'keys' as const, ids: scanned.map((s) => s.id), compositeKey: (table?.key.length ?? 1) > 1 };
   const r = reconcile({ expected, ...(run.seeded?.writes ? { writes: run.seeded.writes } : {}), lines: ev.logs.lines(), reportedRids: ev.logs.reported, startedRids: ev.logs.started, platformFailedRids: ev.logs.platformFailed, now, functionTimeoutMs: timeoutMs });
   const ack = run.seeded?.lastAckAt ?? null;
   const hops = placeRecords({
@@ -119,7 +126,7 @@ function judge(run: LiveRun, ev: Evidence, table: TableInfo | undefined, scanned
     writtenBeforeGrace: () => (ack === null ? true : ack + grace <= ev.streamReadAt),
     now,
     graceMs: grace,
-    keyOf: view?.keyOf ?? ((i) => (run.seeded ? `${run.seeded.runId}#${i}` : (scanned[i] ? scanned[i]!.id : '?'))),
+    keyOf: view?.keyOf ?? ((i) => (seededExpected ? seededKeyOf(seededExpected)(i) : (scanned[i] ? scanned[i]!.id : '?'))),
   });
   const lost = HOPS.reduce((n, h) => n + hops.lost[h], 0);
   const pending = HOPS.reduce((n, h) => n + hops.pending[h], 0);
@@ -215,13 +222,17 @@ export async function countLive(run: LiveRun, clients: Clients, target: Target, 
     const countLines = o.insights ? countPatternLinesWithInsights : countPatternLines;
     r = { ...r, patternLines: await countLines(clients.logs, { ...readerOpts, text: o.pattern }) };
   }
+  const intervals = invocationIntervals(r.invocationFacts, logs.spans, o.now());
   return {
     ...judged,
     r,
     mapping,
     stoppedBecause,
     shards: shardsSeen ?? (ev.stream && !ev.streamProblem ? ev.facts.shards.size : null),
-    eventNames: ev.stream && !ev.streamProblem && !run.seeded ? ev.facts.eventNames() : null,
+    // A seeded run's event names are what the consumer saw (no stream read needed); another tool's
+    // table: what count's own read of the stream found.
+    eventNames: run.seeded ? r.eventNames : ev.stream && !ev.streamProblem ? ev.facts.eventNames() : null,
+    maxConcurrency: intervals.length > 0 ? maxOverlap(intervals) : null,
     ...(ev.streamProblem ? { streamNote: ev.streamProblem } : {}),
   };
 }
