@@ -23,14 +23,16 @@ export function consumerCheckCanFail(s: ConsumerSettings): boolean {
 }
 
 /**
- * Checks and zips the consumer and makes sure the stack runs. The stack's start (seconds: a JVM) runs
+ * Checks and zips the consumer and, on the local target, makes sure the stack runs (AWS and other
+ * endpoints need no stack; their plan is confirmed after this, before anything else is called). The stack's start (seconds: a JVM) runs
  * while the consumer is checked only when that check cannot fail; otherwise it waits for the check,
  * so a usage error still leaves nothing started.
  */
 export async function prepareRun(settings: ConsumerSettings, target: Target, deps: CommandDeps): Promise<PreparedConsumer> {
   // Held as an outcome, not a bare promise: a start that fails while the consumer is still being
   // checked must not be an unhandled rejection (which ends the process).
-  const early = consumerCheckCanFail(settings) ? undefined : outcome(deps.ensureStack(target));
+  const stack = (): Promise<void> => (target.kind === 'local' ? deps.ensureStack(target) : Promise.resolve());
+  const early = consumerCheckCanFail(settings) ? undefined : outcome(stack());
   let prepared: PreparedConsumer;
   try {
     const runtime = await checkConsumerRuntime(settings, target, {}, deps.env);
@@ -40,7 +42,7 @@ export async function prepareRun(settings: ConsumerSettings, target: Target, dep
     await early;
     throw err;
   }
-  const started = await (early ?? outcome(deps.ensureStack(target)));
+  const started = await (early ?? outcome(stack()));
   if (started.failed) throw started.error;
   return prepared;
 }

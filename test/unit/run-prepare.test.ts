@@ -89,12 +89,22 @@ describe('prepareRun', () => {
     s.cleanup();
   });
 
-  it('--code that checks out: the stack starts after the check, and the package is the user code wrapped', async () => {
+  it('--code that checks out: the local stack starts after the check, and the package is the user code wrapped', async () => {
+    const s = stubDeps();
+    s.release();
+    const good = { ...SETTINGS, code: path.join(FIXTURES, 'node-esm'), handler: 'src/app.handler' };
+    const prepared = await prepareRun(good, LOCAL, s.deps);
+    assert.equal(s.starts(), 1);
+    assert.match(prepared.pkg.handler, /ddbs_consumer/);
+    s.cleanup();
+  });
+
+  it('AWS: the consumer is prepared and no stack is asked for', async () => {
     const s = stubDeps();
     s.release();
     const good = { ...SETTINGS, code: path.join(FIXTURES, 'python-actions', 'app.py'), handler: 'app.handler', runtime: 'python3.12' };
     const prepared = await prepareRun(good, { kind: 'aws', region: 'eu-west-1' }, s.deps);
-    assert.equal(s.starts(), 1);
+    assert.equal(s.starts(), 0);
     assert.match(prepared.pkg.handler, /ddbs_consumer/);
     assert.deepEqual(prepared.runtime.variables, {}, 'AWS: no local interpreter variables');
     s.cleanup();
