@@ -106,6 +106,40 @@ describe('time series', () => {
   });
 });
 
+describe('time series from ascending latencies (as reconcile gives them)', () => {
+  it('gives the same histogram and nearest-rank quantiles as from the same values shuffled, with NaN ignored', () => {
+    let seed = 7;
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    // Many repeats, values below 0 (clock skew), on the bucket edges and far beyond the last edge.
+    const values = Array.from({ length: 5000 }, (_, i) => (i % 97 === 0 ? -3 : i % 89 === 0 ? 2_000_000 : i % 13 === 0 ? 50 : Math.round(random() ** 3 * 60_000)));
+    const ascending = Float64Array.from(values).sort();
+    const shuffled = [...values, Number.NaN, Number.NaN];
+    for (let i = shuffled.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
+    }
+    const fromSorted = buildSeries({ writes: [], firstDeliveryAt: [], latenciesMs: ascending, invocations: [], recordsPerInvocation: {} }).latency;
+    const fromShuffled = buildSeries({ writes: [], firstDeliveryAt: [], latenciesMs: shuffled, invocations: [], recordsPerInvocation: {} }).latency;
+    assert.deepEqual(fromShuffled, fromSorted);
+    const rank = (p: number) => ascending[Math.ceil((p / 100) * ascending.length) - 1];
+    assert.deepEqual(fromSorted.quantiles, { p50: rank(50), p90: rank(90), p99: rank(99), p999: rank(99.9), max: 2_000_000 });
+    // Every value in exactly one bucket; each bucket holds what lies between its edges.
+    assert.equal(fromSorted.counts.reduce((a, b) => a + b, 0), values.length);
+    fromSorted.counts.forEach((n, i) => {
+      const lo = i === 0 ? Number.NEGATIVE_INFINITY : fromSorted.edgesMs[i]!;
+      const hi = i === fromSorted.counts.length - 1 ? Number.POSITIVE_INFINITY : fromSorted.edgesMs[i + 1]!;
+      assert.equal(n, values.filter((v) => v >= lo && v < hi).length, `bucket ${i}`);
+    });
+  });
+
+  it('counts a concurrency level per bucket from unsorted invocations, an end before its start as an instant', () => {
+    const s = buildSeries({ writes: [{ at: 0, count: 1 }], firstDeliveryAt: [], latenciesMs: [], recordsPerInvocation: {}, invocations: [{ start: 500, end: 900 }, { start: 0, end: 1000 }, { start: 400, end: 450 }, { start: 600, end: 100 }, { start: 1000, end: 1000 }] });
+    assert.equal(s.bucketMs, 10);
+    const at = (ms: number) => s.concurrency[ms / 10]!;
+    assert.deepEqual([at(0), at(100), at(400), at(440), at(500), at(600), at(800), at(950), at(1000)], [1, 1, 2, 2, 2, 3, 2, 1, 2]);
+  });
+});
+
 describe('table fitting', () => {
   const cols: Column<number>[] = [
     { head: 'items', value: (n) => String(n), priority: 0 },
