@@ -24,6 +24,9 @@ const COLUMNS: Array<[string, (c: Cell) => string]> = [
   ['verdict', (c) => c.verdict],
 ];
 
+/** Every column of the full table, in order (what --wide, piped output and a wide terminal show). */
+export const RESULT_COLUMN_HEADS: readonly string[] = COLUMNS.map(([head]) => head);
+
 export function verdictLine(doc: ResultDocument): string {
   const total = doc.cells.reduce((n, c) => n + c.written, 0);
   const lost = doc.cells.reduce((n, c) => n + c.missing, 0);
