@@ -1,7 +1,8 @@
 // `run` in a real terminal: tmux gives the CLI a pseudo-terminal of a chosen width, and the pane's
 // contents are what a person sees. At 80 columns no line of run's output (status lines and the
 // result table) may be longer than 80 characters; at 200 columns the table shows every column.
-// Each tmux server is private (its own -L socket) and is the only one this test kills.
+// Each tmux server is private: its socket is a file in the sandbox's home (-S, where -L would leave
+// it in the shared /tmp/tmux-UID), and it is the only server this test kills.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
@@ -40,7 +41,7 @@ interface PaneOutput {
  * it leaves in a marker file, and returns the whole pane (scrollback included).
  */
 async function runInTerminal(box: CliSandbox, columns: number, args: string[]): Promise<PaneOutput> {
-  const socket = `ddbs-width-${process.pid}-${columns}`;
+  const socket = path.join(box.home, `tmux-${columns}`);
   const marker = path.join(box.home, `exit-${columns}`);
   const cli = [process.execPath, BIN, ...args].map(quote).join(' ');
   // The pane stays open after the CLI exits (tail blocks) so its contents can be read.
@@ -54,7 +55,7 @@ async function runInTerminal(box: CliSandbox, columns: number, args: string[]): 
     DDBS_TEST_LOCAL_PORT: String(box.port),
     ...(process.env.JAVA_HOME ? { JAVA_HOME: process.env.JAVA_HOME } : {}),
   };
-  const tmux = (...a: string[]) => run('tmux', ['-L', socket, '-f', '/dev/null', ...a], { env });
+  const tmux = (...a: string[]) => run('tmux', ['-S', socket, '-f', '/dev/null', ...a], { env });
   await tmux('new-session', '-d', '-s', 'width', '-x', String(columns), '-y', '50', script);
   try {
     const exitText = await until(`the CLI in tmux (${columns} columns) to exit`, async () => (fs.existsSync(marker) ? fs.readFileSync(marker, 'utf8') : undefined), 300_000);
