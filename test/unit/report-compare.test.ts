@@ -55,6 +55,17 @@ describe('compare', () => {
     assert.deepEqual(compareDocuments(base, next, { maxP99Regression: 0.2, maxDrainRegression: 0.5 }).regressions, []);
   });
 
+  it('matches a version 1 document (no shard counts) with a newer one; newer documents still tell shard counts apart', () => {
+    const v1 = doc([cell(1000, 1), cell(1000, 10)]);
+    const v2 = doc([cell(1000, 10, { shards: 4, missing: 2, delivered: 998, verdict: 'incomplete' }), cell(1000, 1, { shards: 4 })]);
+    const c = compareDocuments(v1, v2);
+    assert.equal(c.matched.length, 2, JSON.stringify(c.onlyInBase));
+    assert.deepEqual(c.regressions, ['items=1000 batch=10 pf=1 window=0 shards=4: 2 missing (base 0)']);
+    assert.equal(compareDocuments(v2, v1).matched.length, 2);
+    const oneShard = doc([cell(1000, 1, { shards: 1 }), cell(1000, 10, { shards: 1 })]);
+    assert.equal(compareDocuments(oneShard, v2).matched.length, 0, 'shards=1 and shards=4 are different experiments');
+  });
+
   it('lists cells present on one side only', () => {
     const c = compareDocuments(doc([cell(1000, 1)]), doc([cell(1000, 10)]));
     assert.deepEqual(c.onlyInBase, [cellKey(cell(1000, 1))]);
@@ -70,6 +81,10 @@ describe('JUnit XML', () => {
     assert.equal((xml.match(/<testcase /g) ?? []).length, 3);
     assert.equal((xml.match(/<failure /g) ?? []).length, 2);
     assert.equal((xml.match(/<error /g) ?? []).length, 1);
+    // The attributes CI readers of the common JUnit schema rely on.
+    for (const tag of xml.match(/<testsuites? [^>]*>/g)!) for (const attr of ['name', 'tests', 'failures', 'errors', 'time']) assert.match(tag, new RegExp(` ${attr}="[^"]*"`), `${attr} on ${tag}`);
+    for (const tag of xml.match(/<testcase [^>]*>/g)!) assert.match(tag, /^<testcase classname="[^"]+" name="items=\d+ batch=\d+[^"]*" time="\d+\.\d{3}">$/);
+    for (const tag of xml.match(/<(failure|error) [^>]*>/g)!) assert.match(tag, /^<(failure|error) message="[^"]+" type="[^"]+">$/);
     assert.match(xml, /--max-p99-ms 100: p99 400 ms/);
     assert.match(xml, /3 of 1000 &lt;lost&gt; &amp; &quot;gone&quot;/);
     // Well-formed: every element opened is closed, in order.
