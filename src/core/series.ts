@@ -103,29 +103,35 @@ function latencySeries(values: ArrayLike<number>): CellSeries['latency'] {
 export function buildSeries(input: SeriesInput): CellSeries {
   let start = Number.POSITIVE_INFINITY;
   let end = Number.NEGATIVE_INFINITY;
-  // Plain loops, no per-value call: the first-delivery array has one entry per record. A NaN or
-  // undefined time compares false both ways, so it never moves the span.
+  // The span comes from the writes and the invocations: a record's first delivery is the start of
+  // an invocation, so the per-record array (one entry per record) is read once, not twice. Only
+  // without invocations is it scanned for the span. A NaN or undefined time compares false both
+  // ways and never moves it.
   for (const w of input.writes) {
     if (w.at < start) start = w.at;
     if (w.at > end) end = w.at;
-  }
-  const first = input.firstDeliveryAt;
-  for (let i = 0; i < first.length; i++) {
-    const t = first[i]!;
-    if (t < start) start = t;
-    if (t > end) end = t;
   }
   for (const inv of input.invocations) {
     if (inv.start < start) start = inv.start;
     if (inv.start > end) end = inv.start;
     if (inv.end !== undefined && inv.end > end) end = inv.end;
   }
+  const first = input.firstDeliveryAt;
+  if (input.invocations.length === 0) {
+    for (let i = 0; i < first.length; i++) {
+      const t = first[i]!;
+      if (t < start) start = t;
+      if (t > end) end = t;
+    }
+  }
   const latency = latencySeries(input.latenciesMs);
   if (start === Number.POSITIVE_INFINITY) return { startAt: 0, bucketMs: 0, written: [], delivered: [], concurrency: [], latency, recordsPerInvocation: input.recordsPerInvocation };
 
   const bucketMs = bucketWidth(end - start);
   const n = Math.floor((end - start) / bucketMs) + 1;
-  const bucketOf = (t: number) => Math.min(n - 1, Math.floor((t - start) / bucketMs));
+  // A time outside the span (a delivery a caller did not pair with an invocation) counts in the
+  // bucket at that end, so the totals still add up.
+  const bucketOf = (t: number) => Math.max(0, Math.min(n - 1, Math.floor((t - start) / bucketMs)));
   const written = new Float64Array(n);
   for (const w of input.writes) written[bucketOf(w.at)]! += w.count;
   const delivered = new Float64Array(n);

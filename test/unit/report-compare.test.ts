@@ -153,6 +153,14 @@ describe('time series from ascending latencies (as reconcile gives them)', () =>
     const at = (ms: number) => s.concurrency[ms / 10]!;
     assert.deepEqual([at(0), at(100), at(400), at(440), at(500), at(600), at(800), at(950), at(1000)], [1, 1, 2, 2, 2, 3, 2, 1, 2]);
   });
+
+  it('takes its span from writes and invocations; a delivery outside it still counts, in the edge bucket', () => {
+    const s = buildSeries({ writes: [{ at: 1000, count: 4 }], firstDeliveryAt: [900, 1000, 5000, Number.NaN], latenciesMs: [], recordsPerInvocation: {}, invocations: [{ start: 1000 }, { start: 2000 }] });
+    assert.equal(s.startAt, 1000);
+    assert.equal(s.delivered[0], 2);
+    assert.equal(s.delivered.at(-1), 3);
+    assert.equal(s.written.at(-1), 4);
+  });
 });
 
 describe('table fitting', () => {
