@@ -2,7 +2,7 @@
 // cell's numbers. Pure: no I/O, no clock (the caller passes `now`). Counts records, never log lines:
 // an invocation may span several batch-line parts, a log event read twice counts once (deduplicated
 // by rid and part), and a record delivered again in another invocation is a duplicate.
-import { summarizeLatency, minMeanMax, type LatencySummary, type MinMeanMax } from './stats.ts';
+import { summarizeSortedLatency, minMeanMax, type LatencySummary, type MinMeanMax } from './stats.ts';
 import type { BatchLine, ConsumerLine, DoneLine, IdentityGroups } from './consumer-lines.ts';
 
 export type { BatchLine, ConsumerLine, DoneLine } from './consumer-lines.ts';
@@ -344,7 +344,8 @@ export function reconcile(input: ReconcileInput): Reconciliation {
     processedCount += st.processed[i]!;
   }
 
-  // Sorted here, once: the report's series read their quantiles and histogram from it without a sort of their own.
+  // Sorted here, once, in place: the summary's percentiles and the report's series (quantiles and
+  // histogram) are read from the same array, with no copy and no second sort.
   const latencies = latencyValues(input, st.firstT).sort();
   return {
     written: n0,
@@ -360,7 +361,7 @@ export function reconcile(input: ReconcileInput): Reconciliation {
     incompleteInvocations: incomplete,
     batch: minMeanMax(batchSizes),
     recordsPerInvocation,
-    latencyMs: summarizeLatency(latencies),
+    latencyMs: summarizeSortedLatency(latencies),
     latencyValues: latencies,
     firstDeliveryAt: batchSizes.length > 0 ? firstDeliveryAt : null,
     lastDeliveryAt: batchSizes.length > 0 ? lastDeliveryAt : null,
