@@ -9,14 +9,17 @@ import type { LogsApi } from './clients.ts';
 import { parseConsumerLine, parseConsumerLinesIn, parsePlatformLine, type ConsumerLine } from '../core/consumer-lines.ts';
 import { errorName, translateAwsError } from './errors.ts';
 import { pause as sleep, THROTTLING_ERRORS } from '../core/timing.ts';
+import type { InvocationSpan } from '../core/invocations.ts';
+import { StreamHeads, STREAM_HEAD_PHRASES } from './log-gaps.ts';
 
 /**
  * The consumer's marker lines wherever they start in an event (a handler may leave text before
  * them), and the platform's START, REPORT and runtime-error lines (text or JSON log format): they
  * say which request ids really ran and which ended in error. A JSON filter would miss a marker
- * with text in front of it.
+ * with text in front of it. The lines that open an environment (INIT_START…) show whether each log
+ * stream still has its beginning.
  */
-export const CONSUMER_FILTER = ['ddbsTest', ...['START RequestId', 'REPORT RequestId', 'Error: Runtime exited', 'platform.start', 'platform.report'].map(phrasePattern)].map((t) => `?${t}`).join(' ');
+export const CONSUMER_FILTER = ['ddbsTest', ...['START RequestId', 'REPORT RequestId', 'Error: Runtime exited', 'platform.start', 'platform.report', ...STREAM_HEAD_PHRASES].map(phrasePattern)].map((t) => `?${t}`).join(' ');
 /** Events that arrive late are still caught: each poll re-reads this far behind the newest one. */
 const OVERLAP_MS = 120_000;
 const THROTTLED = THROTTLING_ERRORS;
@@ -44,21 +47,31 @@ export interface LineSource {
   readonly started: ReadonlySet<string>;
   /** Request ids the platform ended in error (its error line, or a REPORT with an error status). */
   readonly platformFailed: ReadonlySet<string>;
+  /** Per request id, the timestamps of its START and REPORT lines (how long it ran, for concurrency). */
+  readonly spans: ReadonlyMap<string, InvocationSpan>;
   /** Set when the evidence is gone or partial (names the log group and what happened). */
   readonly problem: string | undefined;
+  /** Each log stream's earliest event read, when the source can tell streams apart. */
+  readonly heads?: StreamHeads;
 }
 
 function goneProblem(logGroup: string): string {
   return `the consumer's log group ${logGroup} does not exist any more (deleted, or expired by its retention)`;
 }
 
-/** Files what a platform line says about its invocation. */
-function notePlatformLine(message: string, into: { reported: Set<string>; started: Set<string>; platformFailed: Set<string> }): void {
+/** Files what a platform line says about its invocation; `ts` is the event's timestamp (NaN = unknown). */
+function notePlatformLine(message: string, into: { reported: Set<string>; started: Set<string>; platformFailed: Set<string>; spans: Map<string, InvocationSpan> }, ts: number): void {
   const fact = parsePlatformLine(message);
   if (!fact) return;
   if (fact.started) into.started.add(fact.rid);
   if (fact.ended) into.reported.add(fact.rid);
   if (fact.failed) into.platformFailed.add(fact.rid);
+  if ((fact.started || fact.ended) && Number.isFinite(ts)) {
+    const span = into.spans.get(fact.rid) ?? {};
+    if (fact.started && !(span.start !== undefined && span.start <= ts)) span.start = ts;
+    if (fact.ended && !(span.end !== undefined && span.end >= ts)) span.end = ts;
+    into.spans.set(fact.rid, span);
+  }
 }
 
 export class ConsumerLogReader implements LineSource {
@@ -67,6 +80,8 @@ export class ConsumerLogReader implements LineSource {
   readonly reported = new Set<string>();
   readonly started = new Set<string>();
   readonly platformFailed = new Set<string>();
+  readonly spans = new Map<string, InvocationSpan>();
+  readonly heads = new StreamHeads();
   problem: string | undefined;
   private polled = false;
   private newest: number;
@@ -83,10 +98,11 @@ export class ConsumerLogReader implements LineSource {
   async poll(): Promise<number> {
     const before = this.lineCount;
     const from = Math.max(this.opts.startTime, this.newest - OVERLAP_MS);
-    const outcome = await forEachEvent(this.logs, { logGroupName: this.opts.logGroup, startTime: from, filterPattern: CONSUMER_FILTER }, this.opts, (id, ts, message) => {
+    const outcome = await forEachEvent(this.logs, { logGroupName: this.opts.logGroup, startTime: from, filterPattern: CONSUMER_FILTER }, this.opts, (id, ts, message, stream) => {
+      this.heads.note(stream, ts, message);
       if (this.events.has(id)) return;
       if (ts > this.newest) this.newest = ts;
-      notePlatformLine(message, this);
+      notePlatformLine(message, this, ts);
       const lines = parseConsumerLinesIn(message);
       if (lines.length === 0) return;
       this.events.set(id, lines);
@@ -125,7 +141,7 @@ async function forEachEvent(
   logs: LogsApi,
   query: { logGroupName: string; startTime: number; filterPattern: string },
   opts: LogReaderOptions,
-  visit: (eventId: string, timestamp: number, message: string) => void,
+  visit: (eventId: string, timestamp: number, message: string, logStream: string | undefined) => void,
   tolerate = false,
 ): Promise<'ok' | 'gone' | string> {
   const wait = opts.wait ?? sleep;
@@ -148,7 +164,7 @@ async function forEachEvent(
       return `${errorName(err) ?? 'error'}: ${(err as Error).message}`;
     }
     pages++;
-    for (const e of page.events ?? []) visit(e.eventId ?? `${e.logStreamName}/${e.timestamp}/${e.message}`, e.timestamp ?? 0, e.message ?? '');
+    for (const e of page.events ?? []) visit(e.eventId ?? `${e.logStreamName}/${e.timestamp}/${e.message}`, e.timestamp ?? 0, e.message ?? '', e.logStreamName);
     nextToken = page.nextToken;
   } while (nextToken);
   return 'ok';
@@ -185,7 +201,13 @@ export class LogGroupGoneError extends Error {
 
 const INSIGHTS_LIMIT = 10_000;
 const PLATFORM_LIKE = ['START RequestId', 'REPORT RequestId', 'Error: Runtime exited', 'platform.start', 'platform.report'].map((t) => ` or @message like '${t}'`).join('');
-const CONSUMER_QUERY = `fields @message, @ptr | filter @message like '"ddbsTest":"v1"'${PLATFORM_LIKE} | limit ${INSIGHTS_LIMIT}`;
+const CONSUMER_QUERY = `fields @timestamp, @message, @ptr | filter @message like '"ddbsTest":"v1"'${PLATFORM_LIKE} | limit ${INSIGHTS_LIMIT}`;
+
+/** Logs Insights writes @timestamp as `2024-05-01 12:00:00.000` (UTC); NaN when absent or unreadable. */
+export function insightsTimestamp(value: string | undefined): number {
+  if (!value) return Number.NaN;
+  return Date.parse(/^\d{4}-\d{2}-\d{2} /.test(value) ? `${value.replace(' ', 'T')}Z` : value);
+}
 
 /**
  * The same consumer lines, read with Logs Insights queries instead of FilterLogEvents (`--insights`).
@@ -197,6 +219,7 @@ export class InsightsLogReader implements LineSource {
   readonly reported = new Set<string>();
   readonly started = new Set<string>();
   readonly platformFailed = new Set<string>();
+  readonly spans = new Map<string, InvocationSpan>();
   problem: string | undefined;
   private readonly logs: LogsApi;
   private readonly opts: LogReaderOptions;
@@ -229,7 +252,7 @@ export class InsightsLogReader implements LineSource {
       const key = row['@ptr'] ?? `${row['@timestamp']}|${row['@message']}`;
       if (this.rows.has(key)) continue;
       const message = row['@message'] ?? '';
-      notePlatformLine(message, this);
+      notePlatformLine(message, this, insightsTimestamp(row['@timestamp']));
       const lines = parseConsumerLinesIn(message);
       if (lines.length > 0) this.rows.set(key, lines);
     }

@@ -2,6 +2,13 @@
 // flight, an optional smooth rate, and retries (UnprocessedItems and throttling) with exponential
 // backoff and full jitter. Items are built when their request is sent, and the per-request timings
 // live in typed arrays, so a million items cost a few megabytes.
+//
+// With `updates` K every item is then overwritten K times (a PutItem of the same key with `version`
+// 1..K, which the stream records as MODIFY), in rounds as a real workload interleaves its keys: all
+// items at version 0, then all at version 1, and so on. A request holds one round's items only (one
+// BatchWriteItem may not name a key twice) and starts only once the same items' previous version was
+// acknowledged, so each key's versions reach the table strictly in order, whatever the concurrency.
+// Writes are numbered in that order (round × items + seq): the number is the record's index.
 import { BatchWriteItemCommand, type AttributeValue, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import type { DynamoDbApi } from './clients.ts';
 import { translateAwsError, errorName } from './errors.ts';
@@ -37,6 +44,8 @@ export interface SeedItemsOptions {
   rate?: number;
   /** Approximate bytes per item (DynamoDB's measure: names + values); a `payload` attribute pads it. */
   itemSize: number;
+  /** Overwrites of each item after its first write (versions 1..updates); default 0. */
+  updates?: number;
   /** Stops sending new requests; requests already sent still finish (with their retries). */
   signal?: AbortSignal;
   onProgress?(p: SeedProgress): void;
@@ -54,14 +63,16 @@ export interface SeedItemsOptions {
 }
 
 export interface SeedResult {
+  /** Writes in all: items × (1 + updates). */
   total: number;
+  /** Writes acknowledged (each is one stream record). */
   written: number;
   /** Retries: our own re-sends plus the SDK's internal retries. */
   retries: number;
   aborted: boolean;
   /** Items per request (25, fewer for low --rate values). */
   batchSize: number;
-  /** One entry per acknowledged request, in seq order. */
+  /** One entry per acknowledged request, in write order (firstSeq = the first write's number). */
   writes: WriteRequestTiming[];
   startedAt: number;
   firstWriteAt: number | undefined;
@@ -98,8 +109,15 @@ export function itemSizeBytes(item: Record<string, AttributeValue>): number {
   return size;
 }
 
-/** Builds item `seq`: `<runId>#<seq>` hash key, a range key if the table has one, padding. */
-export function itemBuilder(opts: Pick<SeedItemsOptions, 'table' | 'runId' | 'key' | 'itemSize'>, now: () => number): (seq: number) => Record<string, AttributeValue> {
+/** The attribute holding a write's version (0 = the first write of the item). */
+export const VERSION_ATTRIBUTE = 'version';
+
+/**
+ * Builds item `seq` at `version`: `<runId>#<seq>` hash key, a range key if the table has one, the
+ * version when the run has updates, padding. With updates the range key must not change between
+ * versions (or an update would be a new item), so an S range key is the builder's creation time.
+ */
+export function itemBuilder(opts: Pick<SeedItemsOptions, 'table' | 'runId' | 'key' | 'itemSize' | 'updates'>, now: () => number): (seq: number, version?: number) => Record<string, AttributeValue> {
   const [hash, range] = opts.key;
   if (!hash || hash.type !== 'S') {
     throw new UsageError(`--table ${opts.table}: seed needs a string (S) hash key, but the hash key ${hash?.name ?? '?'} is of type ${hash?.type ?? 'unknown'}`, {
@@ -108,15 +126,18 @@ export function itemBuilder(opts: Pick<SeedItemsOptions, 'table' | 'runId' | 'ke
   }
   const padding = 'x'.repeat(opts.itemSize);
   const paddingName = Buffer.byteLength(PAYLOAD);
-  return (seq) => {
+  const versioned = (opts.updates ?? 0) > 0;
+  const fixedStamp = versioned ? new Date(now()).toISOString() : undefined;
+  return (seq, version = 0) => {
     const item: Record<string, AttributeValue> = { [hash.name]: { S: seededKey(opts.runId, seq) } };
-    if (range?.type === 'S') item[range.name] = { S: new Date(now()).toISOString() };
+    if (range?.type === 'S') item[range.name] = { S: fixedStamp ?? new Date(now()).toISOString() };
     else if (range?.type === 'N') item[range.name] = { N: String(seq) };
     else if (range?.type === 'B') {
       const b = new Uint8Array(4);
       new DataView(b.buffer).setUint32(0, seq);
       item[range.name] = { B: b };
     }
+    if (versioned) item[VERSION_ATTRIBUTE] = { N: String(version) };
     item[PAYLOAD] = { S: padding.slice(0, Math.max(1, opts.itemSize - itemSizeBytes(item) - paddingName)) };
     return item;
   };
@@ -136,8 +157,17 @@ export async function seedItems(ddb: DynamoDbApi, opts: SeedItemsOptions): Promi
   const concurrency = Math.max(1, Math.floor(opts.concurrency));
   const build = itemBuilder(opts, now);
   const batch = batchSizeFor(opts.rate);
-  const total = opts.items;
-  const requests = Math.ceil(total / batch);
+  const items = opts.items;
+  const rounds = 1 + Math.max(0, Math.floor(opts.updates ?? 0));
+  const total = items * rounds;
+  // Request k writes round ⌊k / perRound⌋, items of chunk k mod perRound; never two rounds at once.
+  const perRound = Math.ceil(items / batch);
+  const requests = perRound * rounds;
+  const planOf = (k: number) => {
+    const round = Math.floor(k / perRound);
+    const seq0 = (k % perRound) * batch;
+    return { round, seq0, count: Math.min(batch, items - seq0), firstWrite: round * items + seq0 };
+  };
   // Per request: when first sent and when finally acknowledged (NaN = not yet / never).
   const sentAt = new Float64Array(requests).fill(Number.NaN);
   const ackAt = new Float64Array(requests).fill(Number.NaN);
@@ -163,16 +193,15 @@ export async function seedItems(ddb: DynamoDbApi, opts: SeedItemsOptions): Promi
   // Built once every request in flight has settled, so the written count is final.
   const giveUpError = ({ k, last }: { k: number; last: string }): AwsError =>
     new AwsError(
-      `gave up writing to table ${opts.table}: ${maxAttempts} attempts in a row for items ${k * batch}-${Math.min(total, (k + 1) * batch) - 1} were throttled or left unprocessed (last: ${last}); ${written} of ${total} items were written`,
+      `gave up writing to table ${opts.table}: ${maxAttempts} attempts in a row for items ${planOf(k).seq0}-${planOf(k).seq0 + planOf(k).count - 1}${rounds > 1 ? ` (version ${planOf(k).round})` : ''} were throttled or left unprocessed (last: ${last}); ${written} of ${total} ${rounds > 1 ? 'writes' : 'items'} were written`,
       { code: 'SeedRetriesExhausted', hint: 'lower --concurrency or set --rate, or raise the table\'s write capacity, then seed again (a new run)' },
     );
 
   /** Sends request k until every item is acknowledged; only unprocessed items are re-sent. */
   const writeRequest = async (k: number): Promise<void> => {
-    const firstSeq = k * batch;
-    const count = Math.min(batch, total - firstSeq);
+    const { round, seq0, count } = planOf(k);
     let pending: WriteRequest[] = [];
-    for (let seq = firstSeq; seq < firstSeq + count; seq++) pending.push({ PutRequest: { Item: build(seq) } });
+    for (let seq = seq0; seq < seq0 + count; seq++) pending.push({ PutRequest: { Item: build(seq, round) } });
     let failedInARow = 0;
     sentAt[k] = now();
     for (;;) {
@@ -208,8 +237,8 @@ export async function seedItems(ddb: DynamoDbApi, opts: SeedItemsOptions): Promi
     }
   };
 
-  // One dispatcher starts requests strictly in seq order and never queues more than `concurrency`,
-  // so whatever is written when it stops (abort or failure) is a prefix of the run (seq
+  // One dispatcher starts requests strictly in write order and never queues more than `concurrency`,
+  // so whatever is written when it stops (abort or failure) is a prefix of the run (writes
   // 0..written-1) and memory stays flat however many items there are. (A generic limiter such as
   // p-limit queues every task up front, which breaks both.)
   const inFlight = new Set<Promise<void>>();
@@ -223,7 +252,9 @@ export async function seedItems(ddb: DynamoDbApi, opts: SeedItemsOptions): Promi
       // Paced start times; after a stall at most ~2 requests catch up, so the flow stays smooth.
       nextStart = Math.max(nextStart, now() - 2 * interval) + interval;
     }
-    while (inFlight.size >= concurrency && !stopped()) await new Promise<void>((r) => (wake = r));
+    // A later version of these items waits for the previous one to be acknowledged (per-key order).
+    const previous = k - perRound;
+    while ((inFlight.size >= concurrency || (previous >= 0 && Number.isNaN(ackAt[previous]!))) && !stopped()) await new Promise<void>((r) => (wake = r));
     if (opts.signal?.aborted || stopped()) break;
     const p: Promise<void> = writeRequest(k)
       .catch((err: unknown) => {
@@ -249,7 +280,8 @@ export async function seedItems(ddb: DynamoDbApi, opts: SeedItemsOptions): Promi
     const ack = ackAt[k] as number;
     if (Number.isNaN(ack)) continue;
     const sent = sentAt[k] as number;
-    writes.push({ firstSeq: k * batch, count: Math.min(batch, total - k * batch), sentAt: sent, ackAt: ack });
+    const plan = planOf(k);
+    writes.push({ firstSeq: plan.firstWrite, count: plan.count, sentAt: sent, ackAt: ack });
     if (firstWriteAt === undefined || sent < firstWriteAt) firstWriteAt = sent;
     if (lastAckAt === undefined || ack > lastAckAt) lastAckAt = ack;
   }

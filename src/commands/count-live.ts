@@ -3,6 +3,7 @@
 import { ConsumerLogReader, InsightsLogReader, countPatternLines, countPatternLinesWithInsights, type LineSource } from '../aws/logs-reader.ts';
 import { describeTable, type TableInfo } from '../aws/table.ts';
 import { scanItems } from '../aws/scan.ts';
+import { findLogGaps } from '../aws/log-gaps.ts';
 import { createStreamReader, listStreamShards, type StreamReader } from '../aws/stream-reader.ts';
 import { readMappingView, type MappingFacts } from '../aws/mapping-view.ts';
 import { pause as sleep } from '../core/timing.ts';
@@ -12,10 +13,12 @@ import type { Clients } from '../aws/clients.ts';
 import { reconcile, type Reconciliation, type WriteRequestTiming } from '../core/reconcile.ts';
 import { placeRecords, HOPS, type HopReport } from '../core/hops.ts';
 import { decideVerdict, type VerdictDecision } from '../core/verdict.ts';
-import { StreamFacts, droppedByFilter, filterView, foreignStreamView, seededStreamView, type FilterView, type RunStreamView } from '../core/stream-view.ts';
+import { StreamFacts, droppedByFilter, filterView, foreignStreamView, seededKeyOf, seededStreamView, type FilterView, type RunStreamView } from '../core/stream-view.ts';
 import { keysOfItem, identityOfItem, type WireKeys } from '../core/identity.ts';
 import type { AttachmentRecord } from '../core/state.ts';
 import { errorName } from '../aws/errors.ts';
+import { invocationIntervals, maxOverlap } from '../core/invocations.ts';
+import { recordVersion } from '../consumer/ddbs_identity.mjs';
 
 /**
  * How long after a log line is written count trusts that the lines before it are readable too.
@@ -31,7 +34,8 @@ export interface LiveRun {
   label: string;
   table: string;
   logGroup: string;
-  seeded?: { runId: string; items: number; writes?: WriteRequestTiming[]; lastAckAt: number | null };
+  /** `updates` K: each item written K+1 times; `records`: how many of those writes were acknowledged. */
+  seeded?: { runId: string; items: number; updates?: number; records?: number; writes?: WriteRequestTiming[]; lastAckAt: number | null };
   startTime: number;
   att: AttachmentRecord | undefined;
 }
@@ -60,6 +64,8 @@ export interface LiveCount {
   stoppedBecause: StopReason;
   shards: number | null;
   eventNames: { INSERT: number; MODIFY: number; REMOVE: number } | null;
+  /** The most invocations of the function at once (START to REPORT); null when none ran. */
+  maxConcurrency: number | null;
   streamNote?: string;
 }
 
@@ -76,6 +82,8 @@ interface Evidence {
    * has no items to scan, so "nothing was written" would be a guess.
    */
   goneProblem?: string;
+  /** Log streams that lost their beginning during the run: deliveries logged there are gone. */
+  logGaps?: string;
   /** Lists the stream's shards without reading records (for the shard count when the read is skipped). */
   listShards?(): Promise<number | undefined>;
 }
@@ -93,7 +101,8 @@ async function pollStream(ev: Evidence, now: () => number): Promise<void> {
   if (!ev.stream || ev.streamProblem) return;
   try {
     const filter = ev.filter;
-    const res = await ev.stream.poll((f, raw) => ev.facts.add(filter ? { ...f, filtered: droppedByFilter(filter, raw) } : f));
+    // The version attribute places a seeded record among its key's writes (seed --updates).
+    const res = await ev.stream.poll((f, raw) => ev.facts.add({ ...f, version: recordVersion(raw.dynamodb as Parameters<typeof recordVersion>[0]), ...(filter ? { filtered: droppedByFilter(filter, raw) } : {}) }));
     // A read that could not finish is partial evidence, like trimmed records: never "not in stream".
     ev.facts.setShards(res.shards, res.trimmed || res.incomplete !== undefined);
     ev.streamReadAt = now();
@@ -105,8 +114,9 @@ async function pollStream(ev: Evidence, now: () => number): Promise<void> {
 function judge(run: LiveRun, ev: Evidence, table: TableInfo | undefined, scanned: Array<{ id: string; keys: WireKeys }>, mapping: MappingFacts, filter: FilterView | undefined, grace: number, now: number, timeoutMs: number, useStream = true): { r: Reconciliation; hops: HopReport; decision: VerdictDecision } {
   const streamRead = useStream && ev.stream && !ev.streamProblem;
   let view: RunStreamView | undefined;
-  if (streamRead) view = run.seeded ? seededStreamView(run.seeded.runId, run.seeded.items, ev.facts, filter) : foreignStreamView(ev.facts, scanned, table?.key.length ?? 1, filter);
-  const expected = view?.expected ?? (run.seeded ? { kind: 'seeded' as const, runId: run.seeded.runId, items: run.seeded.items } : { kind: 'keys' as const, ids: scanned.map((s) => s.id), compositeKey: (table?.key.length ?? 1) > 1 });
+  const seededExpected = run.seeded ? { kind: 'seeded' as const, runId: run.seeded.runId, items: run.seeded.items, ...(run.seeded.updates ? { updates: run.seeded.updates } : {}), ...(run.seeded.records !== undefined ? { records: run.seeded.records } : {}) } : undefined;
+  if (streamRead) view = seededExpected ? seededStreamView(seededExpected.runId, seededExpected.items, ev.facts, filter, seededExpected) : foreignStreamView(ev.facts, scanned, table?.key.length ?? 1, filter);
+  const expected = view?.expected ?? seededExpected ?? { kind: 'keys' as const, ids: scanned.map((s) => s.id), compositeKey: (table?.key.length ?? 1) > 1 };
   const r = reconcile({ expected, ...(run.seeded?.writes ? { writes: run.seeded.writes } : {}), lines: ev.logs.lines(), reportedRids: ev.logs.reported, startedRids: ev.logs.started, platformFailedRids: ev.logs.platformFailed, now, functionTimeoutMs: timeoutMs });
   const ack = run.seeded?.lastAckAt ?? null;
   const hops = placeRecords({
@@ -116,11 +126,11 @@ function judge(run: LiveRun, ev: Evidence, table: TableInfo | undefined, scanned
     writtenBeforeGrace: () => (ack === null ? true : ack + grace <= ev.streamReadAt),
     now,
     graceMs: grace,
-    keyOf: view?.keyOf ?? ((i) => (run.seeded ? `${run.seeded.runId}#${i}` : (scanned[i] ? scanned[i]!.id : '?'))),
+    keyOf: view?.keyOf ?? ((i) => (seededExpected ? seededKeyOf(seededExpected)(i) : (scanned[i] ? scanned[i]!.id : '?'))),
   });
   const lost = HOPS.reduce((n, h) => n + hops.lost[h], 0);
   const pending = HOPS.reduce((n, h) => n + hops.pending[h], 0);
-  const evidenceProblem = ev.logs.problem ?? ev.goneProblem ?? hops.evidenceProblem;
+  const evidenceProblem = ev.logs.problem ?? ev.goneProblem ?? ev.logGaps ?? hops.evidenceProblem;
   const lostSummary = HOPS.filter((h) => hops.lost[h] > 0).map((h) => `${hops.lost[h]} ${h}`).join(', ');
   const reason = [hops.pendingReason, ev.streamProblem].filter(Boolean).join('; ');
   // Without the table the written records are unknown, so even "0 of 0 accounted for" proves nothing.
@@ -186,6 +196,12 @@ export async function countLive(run: LiveRun, clients: Clients, target: Target, 
     } else {
       await pollStream(ev, o.now);
       judged = judge(run, ev, table, scanned, mapping, filter, grace, o.now(), timeoutMs);
+      // Before concluding "lost", make sure the log evidence is whole: records whose deliveries were
+      // logged in a deleted stream (or a deleted group) are not missing, they are unverifiable.
+      if (judged.decision.verdict === 'incomplete' && !ev.logGaps && logs.heads) {
+        ev.logGaps = await findLogGaps(clients.logs, run.logGroup, run.startTime, logs.heads, o.signal);
+        if (ev.logGaps) judged = judge(run, ev, table, scanned, mapping, filter, grace, o.now(), timeoutMs);
+      }
     }
     passes += 1;
     if (!o.wait) break;
@@ -193,7 +209,7 @@ export async function countLive(run: LiveRun, clients: Clients, target: Target, 
     o.onProgress?.({ phase: `Counting ${run.label}`, done: r.processed + hops.filtered, total: r.written, unit: 'accounted for', detail: `${r.delivered} delivered${r.running ? `, ${r.running} running` : ''}` });
     const pending = HOPS.reduce((n, h) => n + hops.pending[h], 0);
     if (decision.verdict === 'complete') stoppedBecause = 'complete';
-    else if (logs.problem || ev.goneProblem) stoppedBecause = 'evidence-gone';
+    else if (logs.problem || ev.goneProblem || (ev.logGaps && pending === 0)) stoppedBecause = 'evidence-gone';
     else if (decision.verdict === 'incomplete' && pending === 0) stoppedBecause = 'drained';
     else if (o.now() - started >= o.timeoutS * 1000) stoppedBecause = 'timeout';
     else if (r.running === 0 && o.now() - lastNew >= o.idleS * 1000) stoppedBecause = 'idle';
@@ -206,13 +222,17 @@ export async function countLive(run: LiveRun, clients: Clients, target: Target, 
     const countLines = o.insights ? countPatternLinesWithInsights : countPatternLines;
     r = { ...r, patternLines: await countLines(clients.logs, { ...readerOpts, text: o.pattern }) };
   }
+  const intervals = invocationIntervals(r.invocationFacts, logs.spans, o.now());
   return {
     ...judged,
     r,
     mapping,
     stoppedBecause,
     shards: shardsSeen ?? (ev.stream && !ev.streamProblem ? ev.facts.shards.size : null),
-    eventNames: ev.stream && !ev.streamProblem && !run.seeded ? ev.facts.eventNames() : null,
+    // A seeded run's event names are what the consumer saw (no stream read needed); another tool's
+    // table: what count's own read of the stream found.
+    eventNames: run.seeded ? r.eventNames : ev.stream && !ev.streamProblem ? ev.facts.eventNames() : null,
+    maxConcurrency: intervals.length > 0 ? maxOverlap(intervals) : null,
     ...(ev.streamProblem ? { streamNote: ev.streamProblem } : {}),
   };
 }

@@ -82,7 +82,10 @@ function liveRunOf(l: Extract<Located, { kind: 'live' }>): LiveRun {
     const writes = run.writesFile && fs.existsSync(run.writesFile) ? readWritesFile(run.writesFile) : undefined;
     return {
       label: run.runId, table, logGroup, att,
-      seeded: { runId: run.runId, items: run.items, ...(writes ? { writes } : {}), lastAckAt: run.lastAckAt ?? null },
+      seeded: {
+        runId: run.runId, items: run.items, ...(run.updates ? { updates: run.updates } : {}), ...(run.records !== undefined ? { records: run.records } : {}),
+        ...(writes ? { writes } : {}), lastAckAt: run.lastAckAt ?? null,
+      },
       startTime: (run.firstWriteAt ?? Date.parse(run.startedAt)) - 60_000,
     };
   }
@@ -122,12 +125,13 @@ export async function runCount(opts: CountOptions, deps: CommandDeps): Promise<C
   }
   const seeded = run.seeded;
   const cell = buildCell(live.r, live.hops, live.decision, {
-    items: live.r.written, batchSize: run.att?.batchSize ?? 0, parallelizationFactor: live.mapping.parallelizationFactor, batchWindowS: run.att?.batchWindowS ?? 0,
+    items: seeded ? seeded.items : live.r.written, batchSize: run.att?.batchSize ?? 0, parallelizationFactor: live.mapping.parallelizationFactor, batchWindowS: run.att?.batchWindowS ?? 0,
     workMs: run.att?.workMs ?? 0, failRate: run.att?.failRate ?? 0,
     runId: run.label, table: run.table, seedMs: located.run?.lastAckAt && located.run.firstWriteAt ? located.run.lastAckAt - located.run.firstWriteAt : 0,
     lastAckAt: seeded?.lastAckAt ?? null, wallMs: deps.now() - started, writeRetries: located.run?.retries ?? 0,
     ...(opts.pattern ? { pattern: opts.pattern } : {}),
-    measuredAt: deps.now(), shards: live.shards, eventNames: live.eventNames, mapping: live.mapping,
+    measuredAt: deps.now(), shards: live.shards, maxConcurrency: live.maxConcurrency, eventNames: live.eventNames, mapping: live.mapping,
+    ...(seeded?.updates ? { updates: seeded.updates } : {}),
   });
   cell.series = buildSeries({
     writes: (seeded?.writes ?? []).map((w) => ({ at: w.ackAt, count: w.count })),

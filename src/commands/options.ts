@@ -85,11 +85,12 @@ export function keySchema(value: string): KeyAttribute[] {
   return attrs;
 }
 
-/** --max-missing (default 0), --max-duplicates and --max-p99-ms, shared by `count` and `run`. */
+/** --max-missing (default 0), --max-duplicates, --max-p99-ms and --max-out-of-order (default 0), shared by `count` and `run`. */
 export function addThresholdOptions(cmd: Command): Command {
   const count = intInRange(0, Number.MAX_SAFE_INTEGER);
   return cmd
     .option('--max-missing <n>', 'fail (exit 1) above this many missing records per cell (default 0)', count, 0)
     .option('--max-duplicates <n>', 'fail (exit 1) above this many duplicates per cell', count)
-    .option('--max-p99-ms <n>', 'fail (exit 1) above this p99 latency (ms)', count);
+    .option('--max-p99-ms <n>', 'fail (exit 1) above this p99 latency (ms)', count)
+    .option('--max-out-of-order <n>', 'fail (exit 1) above this many records delivered after a later version of their key, per cell (default 0)', count, 0);
 }

@@ -9,7 +9,8 @@ import { addThresholdOptions, intInRange, intList, numberList } from './options.
 import { runCreateTable } from './create-table.ts';
 import { runAttachConsumer, consumerSettings, type AttachOptions } from './attach-consumer.ts';
 import { packageConsumer } from '../aws/consumer.ts';
-import { runSeed } from './seed.ts';
+import { checkUpdates, runSeed } from './seed.ts';
+import { MAX_SHARDS, MIN_SHARDS } from '../local/dynamodb/streams/settings.ts';
 import { runCount, verdictError } from './count.ts';
 import { teardownResources } from '../aws/teardown.ts';
 import { DEFAULTS } from '../core/defaults.ts';
@@ -40,6 +41,10 @@ export interface RunOptions extends GlobalOptions, Thresholds {
   batchWindow?: number[];
   workMs?: number[];
   failRate?: number[];
+  /** Stream shards per cell table: a matrix dimension (local target only). */
+  shards?: number[];
+  /** seed --updates for every cell. */
+  updates?: number;
   maxRetries?: number;
   reportFailures?: boolean;
   bisect?: boolean;
@@ -111,15 +116,15 @@ async function runCell(spec: CellSpec, index: number, total: number, opts: RunOp
   const runId = newRunId(deps.now());
   const table = `ddbs-test-${runId}`;
   const key = targetKey(resolveTarget(opts, deps.env));
-  deps.io.info(`Cell ${index + 1}/${total}: ${spec.items} items, batch size ${spec.batchSize}${spec.parallelizationFactor > 1 ? `, parallelization ${spec.parallelizationFactor}` : ''}${spec.batchWindowS ? `, window ${spec.batchWindowS} s` : ''}${spec.failRate ? `, fail rate ${spec.failRate}` : ''} (run ${runId})`);
+  deps.io.info(`Cell ${index + 1}/${total}: ${spec.items} items${opts.updates ? ` updated ${opts.updates} times` : ''}, batch size ${spec.batchSize}${spec.parallelizationFactor > 1 ? `, parallelization ${spec.parallelizationFactor}` : ''}${spec.batchWindowS ? `, window ${spec.batchWindowS} s` : ''}${spec.failRate ? `, fail rate ${spec.failRate}` : ''}${spec.shards !== undefined ? `, ${spec.shards} shard${spec.shards === 1 ? '' : 's'}` : ''} (run ${runId})`);
   try {
     deps.io.phase(`Creating table ${table}`);
-    await runCreateTable({ ...pickTarget(opts), table, keySchema: [{ name: 'pk', type: 'S' }], streamViewType: 'NEW_IMAGE', runId }, deps);
+    await runCreateTable({ ...pickTarget(opts), table, keySchema: [{ name: 'pk', type: 'S' }], streamViewType: 'NEW_IMAGE', runId, ...(spec.shards !== undefined ? { shards: spec.shards } : {}) }, deps);
     deps.io.phaseEnd(`Created table ${table}`);
     if (signal.aborted) throw new InterruptedError();
     await runAttachConsumer(attachOptions(opts, spec, table, runId), deps);
     if (signal.aborted) throw new InterruptedError();
-    const seeded = await runSeed({ ...pickTarget(opts), table, items: spec.items, concurrency: opts.concurrency ?? DEFAULTS.seed.concurrency, itemSize: opts.itemSize ?? DEFAULTS.seed.itemSizeBytes, ...(opts.rate ? { rate: opts.rate } : {}), run: runId }, deps);
+    const seeded = await runSeed({ ...pickTarget(opts), table, items: spec.items, concurrency: opts.concurrency ?? DEFAULTS.seed.concurrency, itemSize: opts.itemSize ?? DEFAULTS.seed.itemSizeBytes, ...(opts.rate ? { rate: opts.rate } : {}), ...(opts.updates ? { updates: opts.updates } : {}), run: runId }, deps);
     if (seeded.aborted || signal.aborted) throw new InterruptedError();
     const counted = await runCount(
       { ...pickTarget(opts), run: runId, wait: true, idle: opts.idle ?? DEFAULTS.count.idleS, timeout: DEFAULTS.run.cellTimeoutS, pollMs: DEFAULTS.run.countPollMs, ...(opts.pattern ? { pattern: opts.pattern } : {}) },
@@ -179,6 +184,10 @@ export async function runMatrix(opts: RunOptions, deps: CommandDeps): Promise<Re
   if (opts.out) checkOutFile(opts.out);
   if (opts.report) checkReportFile(opts.report, '--report');
   const target = resolveTarget(opts, deps.env);
+  // Shards are the local stack's to choose; on AWS the table's partitions decide them.
+  if (opts.shards && target.kind !== 'local') {
+    throw new UsageError(`--shards only applies to the local target (this run targets ${target.kind === 'aws' ? 'AWS' : `the endpoint ${target.endpoint ?? ''}`})`, { hint: "on AWS the table's partitions decide its stream shards; drop --shards" });
+  }
   let items = opts.items;
   let batch = opts.batch;
   if ((!items || !batch) && deps.canPrompt && !opts.json) ({ items, batch } = await askMatrix(deps.prompt, items, batch));
@@ -189,7 +198,9 @@ export async function runMatrix(opts: RunOptions, deps: CommandDeps): Promise<Re
     ...(opts.batchWindow ? { batchWindow: opts.batchWindow } : {}),
     ...(opts.workMs ? { workMs: opts.workMs } : {}),
     ...(opts.failRate ? { failRate: opts.failRate } : {}),
+    ...(opts.shards ? { shards: opts.shards } : {}),
   });
+  for (const c of cells) checkUpdates(c.items, opts.updates ?? 0);
   // Validate every cell's consumer settings, and the user's code once, before anything is created.
   for (const c of cells) consumerSettings(attachOptions(opts, c, 'validation', 'validation'));
   const first = cells[0];
@@ -234,6 +245,8 @@ export function runCommand(deps: (opts: GlobalOptions) => CommandDeps): Command 
     .option('--batch-window <list>', 'MaximumBatchingWindowInSeconds, e.g. 0,1 (0-300)', intList(0, 300))
     .option('--work-ms <list>', 'simulated work per invocation in ms (0-900000)', intList(0, 900000))
     .option('--fail-rate <list>', 'failure probabilities, e.g. 0,0.1 (0-1)', numberList(0, 1))
+    .option('--shards <list>', `stream shards per table, e.g. 1,4 (${MIN_SHARDS}-${MAX_SHARDS}; local target only; default: the stack's)`, intList(MIN_SHARDS, MAX_SHARDS))
+    .option('--updates <n>', 'then overwrite each item N times (version 0..N, MODIFY records); out-of-order records fail the run (0-1000000)', intInRange(0, 1_000_000))
     .option('--max-retries <n>', 'MaximumRetryAttempts (-1-10000)', intInRange(-1, 10000))
     .option('--report-failures', 'enable ReportBatchItemFailures (fail-rate then fails single records)')
     .option('--bisect', 'enable BisectBatchOnFunctionError')

@@ -19,14 +19,39 @@ export interface SeedOptions extends GlobalOptions {
   concurrency: number;
   rate?: number;
   itemSize: number;
+  /** Overwrite each item this many times after its first write (versions 1..updates). */
+  updates?: number;
   /** Reuse this run id (default: a new one). */
   run?: string;
+}
+
+/** Most writes one seed makes (items × (1 + updates)): what count reconciles in memory stays bounded. */
+export const MAX_WRITES = 10_000_000;
+
+/**
+ * --updates needs the count of writes to stay within MAX_WRITES and a stream whose records carry the
+ * new image: the consumer reads each record's version from it (KEYS_ONLY and OLD_IMAGE do not carry it).
+ */
+export function checkUpdates(items: number, updates: number, streamViewType?: string, table?: string): void {
+  if (updates <= 0) return;
+  if (items * (updates + 1) > MAX_WRITES) {
+    throw new UsageError(`--items ${items} with --updates ${updates} makes ${items * (updates + 1)} writes; at most ${MAX_WRITES} are allowed`, { hint: 'lower --items or --updates' });
+  }
+  if (streamViewType !== undefined && streamViewType !== 'NEW_IMAGE' && streamViewType !== 'NEW_AND_OLD_IMAGES') {
+    throw new UsageError(`--updates needs a stream that carries new images (NEW_IMAGE or NEW_AND_OLD_IMAGES), but table ${table}'s stream is ${streamViewType}: the consumer could not tell the versions apart`, {
+      hint: 'create a table with `ddbs-test create-table` (NEW_IMAGE by default), or seed without --updates',
+    });
+  }
 }
 
 export interface SeedCommandResult {
   runId: string;
   table: string;
+  /** Writes acknowledged: items × (1 + updates) for a whole run. */
   written: number;
+  /** Distinct items written; updates per item. */
+  items: number;
+  updates: number;
   retries: number;
   durationMs: number;
   itemsPerSec: number;
@@ -46,6 +71,8 @@ export async function runSeed(opts: SeedOptions, deps: CommandDeps): Promise<See
   if (opts.run !== undefined && deps.state.findRun(opts.run)) {
     throw new UsageError(`--run ${opts.run}: that run already exists; reusing a run id would overwrite its write timings`, { hint: 'omit --run for a new run id, or pick an id that `ddbs-test results` and the state file do not list' });
   }
+  const updates = opts.updates ?? 0;
+  checkUpdates(opts.items, updates);
   await deps.ensureStack(target);
   const clients = deps.clients(target);
   try {
@@ -55,12 +82,14 @@ export async function runSeed(opts: SeedOptions, deps: CommandDeps): Promise<See
         hint: 'create a table with `ddbs-test create-table`, or enable a stream on it (StreamSpecification, e.g. NEW_IMAGE)',
       });
     }
+    checkUpdates(opts.items, updates, table.streamViewType, opts.table);
     const runId = opts.run ?? newRunId(deps.now());
     const startedAt = new Date(deps.now()).toISOString();
-    deps.io.phase(`Seeding ${opts.items.toLocaleString('en-US')} items into ${opts.table} (run ${runId})`);
+    const withUpdates = updates > 0 ? `, each updated ${updates} times` : '';
+    deps.io.phase(`Seeding ${opts.items.toLocaleString('en-US')} items${withUpdates} into ${opts.table} (run ${runId})`);
     const onProgress = (p: SeedProgress): void =>
       deps.io.progress({
-        phase: `Seeding ${opts.table}`, done: p.written, total: p.total, unit: 'items', rate: p.itemsPerSec,
+        phase: `Seeding ${opts.table}`, done: p.written, total: p.total, unit: updates > 0 ? 'writes' : 'items', rate: p.itemsPerSec,
         ...(p.etaSec !== null ? { etaSec: p.etaSec } : {}), ...(p.retries ? { detail: `${p.retries} retries` } : {}),
       });
     // Ctrl-C stops sending; requests in flight finish and what was written is recorded.
@@ -74,9 +103,13 @@ export async function runSeed(opts: SeedOptions, deps: CommandDeps): Promise<See
       onProgress,
       signal: deps.signal,
       ...(opts.rate !== undefined ? { rate: opts.rate } : {}),
+      ...(updates > 0 ? { updates } : {}),
     });
+    // Writes form a prefix in write order (round × items + seq): a stopped seed wrote every item
+    // of the first round it did not finish only in part.
+    const items = Math.min(opts.items, seeded.written);
     const itemsPerSec = seeded.durationMs > 0 ? Math.round((seeded.written / seeded.durationMs) * 1000) : seeded.written;
-    deps.io.phaseEnd(`${seeded.aborted ? 'Interrupted: wrote' : 'Wrote'} ${seeded.written.toLocaleString('en-US')} items in ${(seeded.durationMs / 1000).toFixed(1)} s`, !seeded.aborted);
+    deps.io.phaseEnd(`${seeded.aborted ? 'Interrupted: wrote' : 'Wrote'} ${seeded.written.toLocaleString('en-US')} ${updates > 0 ? 'writes' : 'items'} in ${(seeded.durationMs / 1000).toFixed(1)} s`, !seeded.aborted);
 
     const writesFile = deps.state.writesFile(runId);
     writeFileAtomic(writesFile, formatWrites(runId, opts.table, seeded.writes));
@@ -87,7 +120,8 @@ export async function runSeed(opts: SeedOptions, deps: CommandDeps): Promise<See
       target: key,
       table: opts.table,
       ...(attachment ? { functionName: attachment.functionName, logGroup: attachment.logGroup } : {}),
-      items: seeded.written,
+      items,
+      ...(updates > 0 ? { updates, records: seeded.written } : {}),
       seeded: true,
       startedAt,
       writesFile,
@@ -99,6 +133,8 @@ export async function runSeed(opts: SeedOptions, deps: CommandDeps): Promise<See
       runId,
       table: opts.table,
       written: seeded.written,
+      items,
+      updates,
       retries: seeded.retries,
       durationMs: Math.round(seeded.durationMs),
       itemsPerSec,
@@ -112,6 +148,9 @@ export async function runSeed(opts: SeedOptions, deps: CommandDeps): Promise<See
 }
 
 export function humanSeedLine(r: SeedCommandResult): string {
+  if (r.updates > 0) {
+    return `Seeded ${r.items.toLocaleString('en-US')} items with ${r.updates} updates each (${r.written.toLocaleString('en-US')} writes) into ${r.table} in ${(r.durationMs / 1000).toFixed(1)} s (${r.itemsPerSec.toLocaleString('en-US')} writes/s, ${r.retries} retries), run ${r.runId}`;
+  }
   return `Seeded ${r.written.toLocaleString('en-US')} items into ${r.table} in ${(r.durationMs / 1000).toFixed(1)} s (${r.itemsPerSec.toLocaleString('en-US')} items/s, ${r.retries} retries), run ${r.runId}`;
 }
 
@@ -123,8 +162,9 @@ export function seedCommand(deps: (opts: GlobalOptions) => CommandDeps): Command
     .option('--concurrency <n>', 'requests in flight (1-256)', intInRange(1, 256), DEFAULTS.seed.concurrency)
     .option('--rate <n>', 'items per second (1-1000000)', intInRange(1, 1_000_000))
     .option('--item-size <bytes>', 'approximate item size (64-399000 bytes)', intInRange(64, 399_000), DEFAULTS.seed.itemSizeBytes)
+    .option('--updates <n>', 'then overwrite each item N times (a `version` attribute 0..N; MODIFY records), in rounds across the items (0-1000000)', intInRange(0, 1_000_000), 0)
     .option('--run <runId>', 'use this (new) run id (4-20 characters of 0-9 a-z; default: a new one; an existing run is refused)')
-    .addHelpText('after', '\nExamples:\n  $ ddbs-test seed --table t1 --items 10000\n  $ ddbs-test seed --table t1 --items 100000 --rate 2000');
+    .addHelpText('after', '\nExamples:\n  $ ddbs-test seed --table t1 --items 10000\n  $ ddbs-test seed --table t1 --items 100000 --rate 2000\n  $ ddbs-test seed --table t1 --items 2000 --updates 5');
   addCommonOptions(cmd);
   cmd.action(async (opts: SeedOptions) => {
     const d = deps(opts);

@@ -3,8 +3,8 @@
 //
 // Per invocation it writes, as pure JSON lines on stdout (no console prefix, so CloudWatch holds
 // exactly the JSON):
-//   1. {"ddbsTest":"v1","kind":"batch",...} with every record's identity and the batch's first and
-//      last SequenceNumber, split into parts when a line would pass ~200 KB (a CloudWatch event
+//   1. {"ddbsTest":"v1","kind":"batch",...} with every record's identity (with its `version`
+//      attribute and event name when not 0 / INSERT) and the batch's first and last SequenceNumber, split into parts when a line would pass ~200 KB (a CloudWatch event
 //      holds at most 256 KB); each line starts on a fresh line (see freshLineWriter);
 //   2. the configured work (DDBS_WORK_MS, user code, DDBS_FAIL_RATE faults);
 //   3. {"ddbsTest":"v1","kind":"done",...}: ok, all failed, or the records a partial batch
@@ -12,7 +12,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { identify } from './ddbs_identity.mjs';
+import { identifyRecord } from './ddbs_identity.mjs';
 import { encodeBatchLines, encodeDoneLine } from './ddbs_lines.mjs';
 
 export { MARKER_VERSION, MAX_LINE_BYTES, encodeBatchLines, encodeDoneLine } from './ddbs_lines.mjs';
@@ -148,7 +148,7 @@ export function createHandler(deps = {}) {
     const t = now();
     const rid = String(context?.awsRequestId ?? '');
     const records = Array.isArray(event?.Records) ? event.Records : [];
-    const ids = records.map((r) => identify(r?.dynamodb?.Keys));
+    const ids = records.map((r) => identifyRecord(r));
     const seqs = records.map((r) => r?.dynamodb?.SequenceNumber).filter((q) => typeof q === 'string');
     for (const line of encodeBatchLines({ rid, t, ids, first: seqs[0], last: seqs.at(-1) })) write(line);
 

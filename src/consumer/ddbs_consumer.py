@@ -80,9 +80,29 @@ def identify(keys):
     return ("#", key_hash(keys))
 
 
-def _group(ids):
-    s, h = {}, []
-    for ident in ids:
+VERSION_ATTRIBUTE = "version"
+_VERSION_TEXT = re.compile(r"0|[1-9][0-9]{0,14}")
+_EVENT_LETTERS = {"INSERT": "I", "MODIFY": "M", "REMOVE": "R"}
+
+
+def record_mark(record):
+    """(version, event letter) of a stream record, as recordVersion/eventLetter in ddbs_identity.mjs:
+    the `version` number attribute of the new image (the old one for a REMOVE), else 0."""
+    dynamodb = record.get("dynamodb") if isinstance(record, dict) else None
+    dynamodb = dynamodb if isinstance(dynamodb, dict) else {}
+    image = dynamodb.get("NewImage")
+    if image is None:
+        image = dynamodb.get("OldImage")
+    attr = image.get(VERSION_ATTRIBUTE) if isinstance(image, dict) else None
+    n = attr.get("N") if isinstance(attr, dict) else None
+    version = int(n) if isinstance(n, str) and _VERSION_TEXT.fullmatch(n) else 0
+    event = _EVENT_LETTERS.get(record.get("eventName") if isinstance(record, dict) else None, "?")
+    return (version, event)
+
+
+def _group(ids, marks=None):
+    s, h, v, e = {}, [], {}, {}
+    for i, ident in enumerate(ids):
         run, value = ident[0], ident[1]
         if run == "#":
             h.append(value)
@@ -90,44 +110,62 @@ def _group(ids):
         if len(ident) > 2:
             h.append(ident[2])
         s.setdefault(run, []).append(value)
-    return {"s": s, "h": h}
+        version, event = marks[i] if marks else (0, "I")
+        v.setdefault(run, []).append(version)
+        e[run] = e.get(run, "") + event
+    out = {"s": s, "h": h}
+    versions = {run: vs for run, vs in v.items() if any(x != 0 for x in vs)}
+    events = {run: es for run, es in e.items() if any(x != "I" for x in es)}
+    if versions:
+        out["v"] = versions
+    if events:
+        out["e"] = events
+    return out
 
 
 def _dumps(obj):
     return json.dumps(obj, separators=(",", ":"))
 
 
-def encode_batch_lines(rid, t, ids, max_bytes=MAX_LINE_BYTES, first=None, last=None):
+def encode_batch_lines(rid, t, ids, max_bytes=MAX_LINE_BYTES, first=None, last=None, marks=None):
     head = {"ddbsTest": MARKER_VERSION, "kind": "batch", "rid": rid, "t": t, "n": len(ids)}
     if isinstance(first, str):
         head["f"] = first
     if isinstance(last, str):
         head["l"] = last
-    whole = _dumps({**head, "part": 0, "parts": 1, **_group(ids)})
+    whole = _dumps({**head, "part": 0, "parts": 1, **_group(ids, marks)})
     if len(whole.encode("utf-8")) <= max_bytes:
         return [whole]
     empty = len(_dumps({**head, "part": 99999, "parts": 99999, "s": {}, "h": []}).encode("utf-8"))
     budget = max(64, max_bytes - empty)
-    chunks, chunk, used, runs = [], [], 0, set()
-    for ident in ids:
+    marks = marks or [(0, "I")] * len(ids)
+    marked = {ident[0] for ident, m in zip(ids, marks) if ident[0] != "#" and m != (0, "I")}
+
+    def size_of(ident, mark, runs):
+        # Mirrors entryBytes in ddbs_lines.mjs.
         run, value = ident[0], ident[1]
         extra = len(ident[2]) + 3 if len(ident) > 2 else 0
         if run == "#":
-            size = len(value) + 3
-        else:
-            size = extra + len(str(value)) + 1 + (0 if run in runs else len(run) + 6)
-        if chunk and used + size > budget:
+            return len(value) + 3
+        name = (len(run) + 6) * (3 if run in marked else 1)
+        size = extra + len(str(value)) + 1 + (0 if run in runs else name)
+        if run in marked:
+            size += len(str(mark[0])) + 2
+        return size
+
+    chunks, chunk, used, runs = [], [], 0, set()
+    for i, ident in enumerate(ids):
+        if chunk and used + size_of(ident, marks[i], runs) > budget:
             chunks.append(chunk)
             chunk, used, runs = [], 0, set()
-            if run != "#":
-                size = extra + len(str(value)) + 1 + len(run) + 6
-        chunk.append(ident)
-        used += size
-        if run != "#":
-            runs.add(run)
+        chunk.append(i)
+        used += size_of(ident, marks[i], runs)
+        if ident[0] != "#":
+            runs.add(ident[0])
     if chunk:
         chunks.append(chunk)
-    return [_dumps({**head, "part": i, "parts": len(chunks), **_group(c)}) for i, c in enumerate(chunks)]
+    return [_dumps({**head, "part": n, "parts": len(chunks), **_group([ids[i] for i in c], [marks[i] for i in c])})
+            for n, c in enumerate(chunks)]
 
 
 class _LineStartTracker:
@@ -161,12 +199,12 @@ def _emit(line):
     out.flush()
 
 
-def _done(rid, ok=False, all_failed=False, failed=None):
+def _done(rid, ok=False, all_failed=False, failed=None, failed_marks=None):
     line = {"ddbsTest": MARKER_VERSION, "kind": "done", "rid": rid, "ok": ok}
     if not ok and all_failed:
         line["all"] = True
     elif not ok:
-        line["failed"] = _group(failed)
+        line["failed"] = _group(failed, failed_marks)
     _emit(_dumps(line))
 
 
@@ -246,8 +284,9 @@ def handler(event, context):
     records = event.get("Records") if isinstance(event, dict) else None
     records = records if isinstance(records, list) else []
     ids = [identify((r.get("dynamodb") or {}).get("Keys") if isinstance(r, dict) else None) for r in records]
+    marks = [record_mark(r) for r in records]
     seqs = [q for q in ((r.get("dynamodb") or {}).get("SequenceNumber") if isinstance(r, dict) else None for r in records) if isinstance(q, str)]
-    for line in encode_batch_lines(rid, t, ids, first=seqs[0] if seqs else None, last=seqs[-1] if seqs else None):
+    for line in encode_batch_lines(rid, t, ids, first=seqs[0] if seqs else None, last=seqs[-1] if seqs else None, marks=marks):
         _emit(line)
 
     config = _config()
@@ -265,13 +304,13 @@ def handler(event, context):
     except BaseException:
         _done(rid, all_failed=True)
         raise
-    response, outcome = _settle(result, records, ids, config)
+    response, outcome = _settle(result, records, ids, marks, config)
     # The outcome line is only true if Lambda can hand the response back.
     _done(rid, **(outcome if _is_returnable(response) else {"all_failed": True}))
     return response
 
 
-def _settle(result, records, ids, config):
+def _settle(result, records, ids, marks, config):
     """The response the handler returns and the outcome (keyword arguments of _done) that goes with it."""
     if not config["report_failures"]:
         return result, {"ok": True}
@@ -291,4 +330,5 @@ def _settle(result, records, ids, config):
         return result, {"ok": True}
     response = dict(result) if isinstance(result, dict) else {}
     response["batchItemFailures"] = [{"itemIdentifier": seq_of(r)} for r in records if seq_of(r) in failed]
-    return response, {"failed": [ids[i] for i, r in enumerate(records) if seq_of(r) in failed]}
+    chosen = [i for i, r in enumerate(records) if seq_of(r) in failed]
+    return response, {"failed": [ids[i] for i in chosen], "failed_marks": [marks[i] for i in chosen]}

@@ -74,3 +74,34 @@ export function foreignIdentityString(keys) {
   const id = identify(keys);
   return typeof id.hash === 'string' ? id.hash : `${id.run}#${id.seq}`;
 }
+
+/** The attribute `seed --updates` writes: 0 for the first write of an item, then 1, 2, ... per update. */
+export const VERSION_ATTRIBUTE = 'version';
+
+/**
+ * A record's version: the `version` number attribute of its new image (a REMOVE has only the old
+ * one). Absent, unreadable, negative or fractional means 0: an item seeded without --updates
+ * carries no version and is the only write of its key, so version 0 is what it is.
+ */
+export function recordVersion(dynamodb) {
+  const image = dynamodb?.NewImage ?? dynamodb?.OldImage;
+  const n = image?.[VERSION_ATTRIBUTE]?.N;
+  if (typeof n !== 'string' || !/^(0|[1-9][0-9]{0,14})$/.test(n)) return 0;
+  return Number(n);
+}
+
+/** One letter per event name: I(NSERT), M(ODIFY), R(EMOVE); '?' for anything else. */
+export function eventLetter(eventName) {
+  return eventName === 'INSERT' ? 'I' : eventName === 'MODIFY' ? 'M' : eventName === 'REMOVE' ? 'R' : '?';
+}
+
+/**
+ * The identity of one stream record as the consumer logs it: its key's identity plus the record's
+ * version and event letter (left out when they are the plain-run defaults, 0 and I).
+ */
+export function identifyRecord(record) {
+  const id = identify(record?.dynamodb?.Keys);
+  const version = recordVersion(record?.dynamodb);
+  const event = eventLetter(record?.eventName);
+  return { ...id, ...(version !== 0 ? { version } : {}), ...(event !== 'I' ? { event } : {}) };
+}

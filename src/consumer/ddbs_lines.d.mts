@@ -8,6 +8,10 @@ export declare const MAX_LINE_BYTES: number;
 export interface EncodedGroups {
   s: Record<string, number[]>;
   h: string[];
+  /** Versions parallel to s[run], only for runs with a version other than 0. */
+  v?: Record<string, number[]>;
+  /** Event letters (I, M, R, ?) parallel to s[run], only for runs with an event other than INSERT. */
+  e?: Record<string, string>;
 }
 
 export declare function groupIdentities(ids: readonly RecordIdentity[]): EncodedGroups;

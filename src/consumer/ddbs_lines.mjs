@@ -10,9 +10,16 @@ export const MARKER_VERSION = 'v1';
 export const MARKER_PREFIX = `{"ddbsTest":"${MARKER_VERSION}",`;
 export const MAX_LINE_BYTES = 200_000;
 
-/** Groups identities into the line's `s` ({runId: [seq…]}) and `h` ([hash…]) fields. */
+/**
+ * Groups identities into the line's `s` ({runId: [seq…]}) and `h` ([hash…]) fields, and for runs
+ * whose records carry versions or event names other than INSERT also `v` ({runId: [version…]},
+ * parallel to s[runId]) and `e` ({runId: "IMM…"}, one letter per entry). A line without `v`/`e`
+ * (a plain run, or an older consumer) means version 0 and INSERT for every record.
+ */
 export function groupIdentities(ids) {
   const s = new Map();
+  const v = new Map();
+  const e = new Map();
   const h = [];
   for (const id of ids) {
     // A seeded-looking key with more key attributes carries its whole-key hash too (both are kept).
@@ -21,15 +28,38 @@ export function groupIdentities(ids) {
       const seqs = s.get(id.run);
       if (seqs) seqs.push(id.seq);
       else s.set(id.run, [id.seq]);
+      const versions = v.get(id.run) ?? [];
+      versions.push(id.version ?? 0);
+      v.set(id.run, versions);
+      e.set(id.run, (e.get(id.run) ?? '') + (id.event ?? 'I'));
     }
   }
-  return { s: Object.fromEntries(s), h };
+  const marked = (map, plain) => Object.fromEntries([...map].filter(([, list]) => [...list].some((x) => x !== plain)));
+  const versions = marked(v, 0);
+  const events = marked(e, 'I');
+  return { s: Object.fromEntries(s), h, ...(Object.keys(versions).length > 0 ? { v: versions } : {}), ...(Object.keys(events).length > 0 ? { e: events } : {}) };
 }
 
-/** Rough JSON size of one identity inside a part, to cut parts without re-serialising. */
-function entryBytes(id, runsInPart) {
+/** Runs with a record whose version or event is not the plain default: their entries cost more bytes. */
+function markedRuns(ids) {
+  const runs = new Set();
+  for (const id of ids) if (typeof id.run === 'string' && ((id.version ?? 0) !== 0 || (id.event ?? 'I') !== 'I')) runs.add(id.run);
+  return runs;
+}
+
+/**
+ * Rough JSON size of one identity inside a part, to cut parts without re-serialising. An entry of a
+ * marked run also pays for its version (digits and a comma) and its event letter, and the run's
+ * first entry in a part for the run's name under `v` and `e` too.
+ */
+function entryBytes(id, runsInPart, marked) {
   let bytes = typeof id.hash === 'string' ? id.hash.length + 3 : 0;
-  if (typeof id.run === 'string') bytes += String(id.seq).length + 1 + (runsInPart.has(id.run) ? 0 : id.run.length + 6);
+  if (typeof id.run === 'string') {
+    const isMarked = marked.has(id.run);
+    const nameBytes = id.run.length + 6;
+    bytes += String(id.seq).length + 1 + (runsInPart.has(id.run) ? 0 : nameBytes * (isMarked ? 3 : 1));
+    if (isMarked) bytes += String(id.version ?? 0).length + 2;
+  }
   return bytes;
 }
 
@@ -43,20 +73,21 @@ export function encodeBatchLines({ rid, t, ids, first, last }, maxBytes = MAX_LI
   const whole = JSON.stringify({ ...head, part: 0, parts: 1, ...groupIdentities(ids) });
   if (Buffer.byteLength(whole) <= maxBytes) return [whole];
   const emptyBytes = Buffer.byteLength(JSON.stringify({ ...head, part: 99999, parts: 99999, s: {}, h: [] }));
+  const marked = markedRuns(ids);
   const budget = Math.max(64, maxBytes - emptyBytes);
   const chunks = [];
   let chunk = [];
   let used = 0;
   let runs = new Set();
   for (const id of ids) {
-    if (chunk.length > 0 && used + entryBytes(id, runs) > budget) {
+    if (chunk.length > 0 && used + entryBytes(id, runs, marked) > budget) {
       chunks.push(chunk);
       chunk = [];
       used = 0;
       runs = new Set();
     }
     chunk.push(id);
-    used += entryBytes(id, runs);
+    used += entryBytes(id, runs, marked);
     if (typeof id.run === 'string') runs.add(id.run);
   }
   if (chunk.length > 0) chunks.push(chunk);

@@ -3,7 +3,11 @@
 // the consumer zip, so writer and reader share one implementation.
 import { findMarkerObjects, MARKER_VERSION } from '../consumer/ddbs_lines.mjs';
 
-export type IdentityGroups = { s: Record<string, number[]>; h: string[] };
+/**
+ * Identities of records: `s` seeded (run → seqs), `h` hashes; `v` and `e` (versions and event letters
+ * parallel to s[run]) only for runs with a version other than 0 or an event other than INSERT.
+ */
+export type IdentityGroups = { s: Record<string, number[]>; h: string[]; v?: Record<string, number[]>; e?: Record<string, string> };
 
 export interface BatchLine extends IdentityGroups {
   kind: 'batch';
@@ -38,7 +42,18 @@ const isSeq = (v: unknown): boolean => v === undefined || (typeof v === 'string'
 function isIdentityGroups(v: unknown): v is IdentityGroups {
   if (!isObject(v) || !isObject(v.s) || !Array.isArray(v.h)) return false;
   for (const seqs of Object.values(v.s)) if (!Array.isArray(seqs) || !seqs.every(isCount)) return false;
-  return v.h.every((h) => typeof h === 'string');
+  if (!v.h.every((h) => typeof h === 'string')) return false;
+  // Versions and event letters must match their run's entries one for one, or the line says nothing certain.
+  const s = v.s as Record<string, unknown[]>;
+  if (v.v !== undefined) {
+    if (!isObject(v.v)) return false;
+    for (const [run, versions] of Object.entries(v.v)) if (!Array.isArray(versions) || !versions.every(isCount) || versions.length !== s[run]?.length) return false;
+  }
+  if (v.e !== undefined) {
+    if (!isObject(v.e)) return false;
+    for (const [run, letters] of Object.entries(v.e)) if (typeof letters !== 'string' || !/^[IMR?]*$/.test(letters) || letters.length !== s[run]?.length) return false;
+  }
+  return true;
 }
 
 function asConsumerLine(o: unknown): ConsumerLine | undefined {

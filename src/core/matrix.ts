@@ -7,6 +7,8 @@ export interface CellSpec {
   batchWindowS: number;
   workMs: number;
   failRate: number;
+  /** Stream shards of the cell's table (local target); absent = the stack's default. */
+  shards?: number;
 }
 
 export interface MatrixLists {
@@ -16,6 +18,7 @@ export interface MatrixLists {
   batchWindow?: number[];
   workMs?: number[];
   failRate?: number[];
+  shards?: number[];
 }
 
 export function expandMatrix(m: MatrixLists): CellSpec[] {
@@ -25,6 +28,7 @@ export function expandMatrix(m: MatrixLists): CellSpec[] {
       for (const parallelizationFactor of m.parallelizationFactor ?? [1])
         for (const batchWindowS of m.batchWindow ?? [0])
           for (const workMs of m.workMs ?? [0])
-            for (const failRate of m.failRate ?? [0]) cells.push({ items, batchSize, parallelizationFactor, batchWindowS, workMs, failRate });
+            for (const failRate of m.failRate ?? [0])
+              for (const shards of m.shards ?? [undefined]) cells.push({ items, batchSize, parallelizationFactor, batchWindowS, workMs, failRate, ...(shards !== undefined ? { shards } : {}) });
   return cells;
 }

@@ -3,7 +3,12 @@
 // an invocation may span several batch-line parts, a log event read twice counts once (deduplicated
 // by rid and part), and a record delivered again in another invocation is a duplicate.
 import { summarizeSortedLatency, minMeanMax, type LatencySummary, type MinMeanMax } from './stats.ts';
-import type { BatchLine, ConsumerLine, DoneLine, IdentityGroups } from './consumer-lines.ts';
+import type { BatchLine, ConsumerLine, DoneLine } from './consumer-lines.ts';
+import { compareSeq, failedIds, recordSpace, type InvocationScope } from './record-space.ts';
+import { arrivalOrdinals, countOutOfOrder, EVENT_CODE, EVENT_NAMES, RANK_SLOTS } from './key-order.ts';
+
+export { compareSeq, seededRecordId } from './record-space.ts';
+export { countOutOfOrder } from './key-order.ts';
 
 export type { BatchLine, ConsumerLine, DoneLine } from './consumer-lines.ts';
 export { parseConsumerLine, parseConsumerLines, parseConsumerLinesIn } from './consumer-lines.ts';
@@ -15,8 +20,12 @@ export interface StreamRecordRef {
 }
 
 export type ExpectedRecords =
-  /** Seeded run: records `<runId>#0` … `<runId>#<items-1>`. */
-  | { kind: 'seeded'; runId: string; items: number }
+  /**
+   * Seeded run: records `<runId>#0` … `<runId>#<items-1>`; with `updates` K each item was written
+   * K+1 times (versions 0..K), record index = version × items + seq (the order they were written in),
+   * and `records` (default items × (K+1)) says how many of those were written (a stopped seed).
+   */
+  | { kind: 'seeded'; runId: string; items: number; updates?: number; records?: number }
   /** Identities of items (foreignIdentityString), one record each: a Scan without a stream read. */
   | { kind: 'keys'; ids: Iterable<string>; compositeKey?: boolean }
   /** Every stream record (INSERT, MODIFY, REMOVE) plus items that never produced one (`extraIds`). */
@@ -96,84 +105,14 @@ export interface Reconciliation {
   perRecord: { deliveries: Uint32Array; processed: Uint8Array; failedAttempts: Uint32Array; running: Uint8Array; firstT: Float64Array };
   /** The invocations that carried expected records. */
   invocationFacts: InvocationFact[];
-}
-
-/** Resolves the entries of a batch line to record indexes: -1 = not expected, -2 = skip (counted elsewhere). */
-interface RecordSpace {
-  size: number;
-  fromSeeded(run: string, seq: number, inv: InvocationScope): number;
-  fromHash(hash: string, inv: InvocationScope): number;
-  /** The identity string of record `i` (to test it against a partial response's failed list). */
-  idOf(i: number): string;
-}
-
-interface InvocationScope {
-  first?: string;
-  last?: string;
-  used: Set<number>;
-}
-
-/** Sequence numbers are decimal strings of 21–40 digits: compare by length, then text. */
-export function compareSeq(a: string, b: string): number {
-  return a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0;
-}
-
-function seededSpace(runId: string, items: number): RecordSpace {
-  return {
-    size: items,
-    fromSeeded: (run, seq) => (run === runId && seq < items ? seq : -1),
-    fromHash: () => -2, // the whole-key hash a seeded record with a sort key also carries
-    idOf: (i) => `${runId}#${i}`,
-  };
-}
-
-/**
- * Records of a table written by another tool. A key may have several records (INSERT, MODIFY,
- * REMOVE): a delivery is matched to the record of that key whose sequence number lies within the
- * batch's first..last, never used twice in one invocation.
- */
-function streamSpace(records: readonly StreamRecordRef[], extraIds: readonly string[], compositeKey: boolean): RecordSpace {
-  const byId = new Map<string, number[]>();
-  const ids: string[] = [];
-  const seqs: (string | undefined)[] = [];
-  const add = (id: string, seq: string | undefined) => {
-    const list = byId.get(id);
-    if (list) list.push(ids.length);
-    else byId.set(id, [ids.length]);
-    ids.push(id);
-    seqs.push(seq);
-  };
-  for (const r of records) add(r.id, r.seq);
-  for (const id of extraIds) add(id, undefined);
-  for (const list of byId.values()) if (list.length > 1) list.sort((a, b) => (seqs[a] && seqs[b] ? compareSeq(seqs[a]!, seqs[b]!) : seqs[a] ? -1 : 1));
-  const resolve = (id: string, inv: InvocationScope): number => {
-    const list = byId.get(id);
-    if (!list) return -1;
-    if (list.length === 1) return list[0]!;
-    const inRange = (i: number) => seqs[i] !== undefined && (!inv.first || compareSeq(seqs[i]!, inv.first) >= 0) && (!inv.last || compareSeq(seqs[i]!, inv.last) <= 0);
-    return list.find((i) => inRange(i) && !inv.used.has(i)) ?? list.find((i) => !inv.used.has(i)) ?? list[0]!;
-  };
-  return {
-    size: ids.length,
-    // With a sort key the consumer also logs the whole-key hash: the seeded-looking part is skipped.
-    fromSeeded: (run, seq, inv) => (compositeKey ? -2 : resolve(`${run}#${seq}`, inv)),
-    fromHash: (hash, inv) => resolve(hash, inv),
-    idOf: (i) => ids[i]!,
-  };
-}
-
-function recordSpace(expected: ExpectedRecords): RecordSpace {
-  if (expected.kind === 'seeded') return seededSpace(expected.runId, expected.items);
-  if (expected.kind === 'stream') return streamSpace(expected.records, expected.extraIds ?? [], expected.compositeKey);
-  const unique = [...new Set(expected.ids)];
-  return streamSpace([], unique, expected.compositeKey ?? false);
-}
-
-/** Identity strings listed in a partial response (seeded `run#seq` and hashes). */
-function failedIds(groups: IdentityGroups): Set<string> {
-  const set = new Set<string>(groups.h);
-  for (const run of Object.keys(groups.s)) for (const seq of groups.s[run]!) set.add(`${run}#${seq}`);
-  return set;
+  /**
+   * Records whose first delivery came after the first delivery of a later version of the same key
+   * (seeded runs; 0 when every key has one record). Null when the records carry no versions (a table
+   * written by another tool).
+   */
+  outOfOrder: number | null;
+  /** Event names of the delivered records, as the consumer saw them (seeded runs); null otherwise. */
+  eventNames: { INSERT: number; MODIFY: number; REMOVE: number } | null;
 }
 
 interface Invocation {
@@ -213,11 +152,25 @@ function unionCounted<T>(a: readonly T[], b: readonly T[]): T[] {
  */
 function mergeParts(a: BatchLine, b: BatchLine): BatchLine {
   const s: Record<string, number[]> = { ...a.s };
-  for (const run of Object.keys(b.s)) s[run] = unionCounted(a.s[run] ?? [], b.s[run]!);
+  const v: Record<string, number[]> = { ...a.v };
+  const e: Record<string, string> = { ...a.e };
+  for (const run of Object.keys(b.s)) {
+    if (!a.v?.[run] && !a.e?.[run] && !b.v?.[run] && !b.e?.[run]) {
+      s[run] = unionCounted(a.s[run] ?? [], b.s[run]!);
+      continue;
+    }
+    // Entries with versions or event letters are united whole (seq, version, letter together).
+    const entries = (l: BatchLine) => (l.s[run] ?? []).map((seq, j) => `${seq}:${l.v?.[run]?.[j] ?? 0}:${l.e?.[run]?.[j] ?? 'I'}`);
+    const union = unionCounted(entries(a), entries(b)).map((x) => x.split(':'));
+    s[run] = union.map((x) => Number(x[0]));
+    v[run] = union.map((x) => Number(x[1]));
+    e[run] = union.map((x) => x[2]).join('');
+  }
   const pick = (x: string | undefined, y: string | undefined, lower: boolean) => (x === undefined ? y : y === undefined ? x : (compareSeq(x, y) <= 0) === lower ? x : y);
   const f = pick(a.f, b.f, true);
   const l = pick(a.l, b.l, false);
-  return { ...a, t: Math.min(a.t, b.t), n: Math.max(a.n, b.n), parts: Math.max(a.parts, b.parts), s, h: unionCounted(a.h, b.h), ...(f ? { f } : {}), ...(l ? { l } : {}) };
+  const marks = { ...(Object.keys(v).length > 0 ? { v } : {}), ...(Object.keys(e).length > 0 ? { e } : {}) };
+  return { ...a, t: Math.min(a.t, b.t), n: Math.max(a.n, b.n), parts: Math.max(a.parts, b.parts), s, h: unionCounted(a.h, b.h), ...marks, ...(f ? { f } : {}), ...(l ? { l } : {}) };
 }
 
 function groupByInvocation(lines: Iterable<ConsumerLine>): Map<string, Invocation> {
@@ -268,10 +221,23 @@ function outcomeOf(inv: Invocation, rid: string, t: number, input: ReconcileInpu
   return input.now - t > limit + 5_000 ? 'failed' : 'running';
 }
 
+/** Each invocation that ran and has a batch line: its request id, receive time and first sequence number. */
+function heads(byRid: Map<string, Invocation>, ran: (rid: string) => boolean): Array<{ rid: string; t: number; f?: string }> {
+  const out: Array<{ rid: string; t: number; f?: string }> = [];
+  for (const [rid, inv] of byRid) {
+    const head = inv.parts.find((p) => p !== undefined);
+    if (head && ran(rid)) out.push({ rid, t: head.t, ...(head.f ? { f: head.f } : {}) });
+  }
+  return out;
+}
+
 /** Reconciles one run. Lines may arrive in any order and include other runs' lines. */
 export function reconcile(input: ReconcileInput): Reconciliation {
   const space = recordSpace(input.expected);
   const n0 = space.size;
+  const seeded = input.expected.kind === 'seeded';
+  const eventCode = seeded ? new Uint8Array(n0) : undefined;
+  const firstArrival = space.versions > 1 ? new Float64Array(n0).fill(Number.NaN) : undefined;
   const st: Tally = { deliveries: new Uint32Array(n0), firstT: new Float64Array(n0).fill(Number.NaN), processed: new Uint8Array(n0), failedAttempts: new Uint32Array(n0), running: new Uint8Array(n0), unexpected: 0 };
   const batchSizes: number[] = [];
   const recordsPerInvocation: Record<string, number> = {};
@@ -285,43 +251,61 @@ export function reconcile(input: ReconcileInput): Reconciliation {
   let lastDeliveryAt = Number.NEGATIVE_INFINITY;
 
   const ran = (rid: string) => !input.startedRids || input.startedRids.has(rid) || Boolean(input.reportedRids?.has(rid));
-  for (const [rid, inv] of groupByInvocation(input.lines)) {
+  const byRid = groupByInvocation(input.lines);
+  const ordinals = firstArrival ? arrivalOrdinals(heads(byRid, ran)) : undefined;
+  for (const [rid, inv] of byRid) {
     if (!ran(rid)) continue; // no platform line says this invocation exists
     const head = inv.parts.find((p) => p !== undefined);
     if (!head) continue; // a done line without its batch line
     const outcome = outcomeOf(inv, rid, head.t, input);
-    const failed = outcome === 'partial' ? failedIds(inv.done!.failed!) : undefined;
+    const failed = outcome === 'partial' ? failedIds(inv.done!.failed!, space.versions > 0) : undefined;
     const scope: InvocationScope = { ...(head.f ? { first: head.f } : {}), ...(head.l ? { last: head.l } : {}), used: new Set() };
     const hits: number[] = [];
+    // Per hit: its event code and its arrival rank (invocation order, then place in the batch).
+    const hitEvents: number[] = [];
+    const hitRanks: number[] = [];
+    const rankBase = (ordinals?.get(rid) ?? 0) * RANK_SLOTS;
     let partsSeen = 0;
     let n = 0;
     let announcedParts = 0;
+    let position = 0;
     for (const line of inv.parts) {
       if (!line) continue;
       partsSeen++;
       n = Math.max(n, line.n);
       announcedParts = Math.max(announcedParts, line.parts);
-      const take = (i: number) => {
+      const take = (i: number, event = 'I', rank = 0) => {
         if (i === -2) return;
         if (i < 0) st.unexpected++;
         else {
           scope.used.add(i);
           hits.push(i);
+          hitEvents.push(EVENT_CODE[event] ?? 0);
+          hitRanks.push(rankBase + Math.min(rank, RANK_SLOTS - 1));
         }
       };
-      for (const run of Object.keys(line.s)) for (const seq of line.s[run]!) take(space.fromSeeded(run, seq, scope));
+      // A run's entries are listed in batch order and parts follow each other, so a counter over the
+      // entries gives every key's records their order within the batch.
+      for (const run of Object.keys(line.s)) {
+        const versions = line.v?.[run];
+        const events = line.e?.[run];
+        line.s[run]!.forEach((seq, j) => take(space.fromSeeded(run, seq, scope, versions?.[j] ?? 0), events?.[j] ?? 'I', position++));
+      }
       for (const hash of line.h) take(space.fromHash(hash, scope));
     }
     if (hits.length === 0) continue; // another run's invocation
     const t = head.t;
-    for (const i of hits) {
+    hits.forEach((i, k) => {
       st.deliveries[i]!++;
       if (!(st.firstT[i]! <= t)) st.firstT[i] = t;
+      if (firstArrival && !(firstArrival[i]! <= hitRanks[k]!)) firstArrival[i] = hitRanks[k]!;
+      // The event name of a record is the same in every delivery; the first one seen is kept.
+      if (eventCode && eventCode[i] === 0) eventCode[i] = hitEvents[k]!;
       const ok = outcome === 'ok' || (failed !== undefined && !failed.has(space.idOf(i)));
       if (ok) st.processed[i] = 1;
       else if (outcome === 'running') st.running[i] = 1;
       else st.failedAttempts[i]!++;
-    }
+    });
     facts.push({ rid, t, ...(head.f ? { first: head.f } : {}), ...(head.l ? { last: head.l } : {}), outcome });
     batchSizes.push(n);
     recordsPerInvocation[n] = (recordsPerInvocation[n] ?? 0) + 1;
@@ -347,6 +331,14 @@ export function reconcile(input: ReconcileInput): Reconciliation {
   // Sorted here, once, in place: the summary's percentiles and the report's series (quantiles and
   // histogram) are read from the same array, with no copy and no second sort.
   const latencies = latencyValues(input, st.firstT).sort();
+  let eventNames: Reconciliation['eventNames'] = null;
+  if (eventCode) {
+    const counts = [0, 0, 0, 0];
+    for (let i = 0; i < n0; i++) counts[eventCode[i]!]!++;
+    eventNames = { [EVENT_NAMES[0]]: counts[1]!, [EVENT_NAMES[1]]: counts[2]!, [EVENT_NAMES[2]]: counts[3]! } as { INSERT: number; MODIFY: number; REMOVE: number };
+  }
+  const items = input.expected.kind === 'seeded' ? input.expected.items : 0;
+  const outOfOrder = !seeded ? null : firstArrival ? countOutOfOrder(firstArrival, items, space.versions) : 0;
   return {
     written: n0,
     delivered,
@@ -369,13 +361,16 @@ export function reconcile(input: ReconcileInput): Reconciliation {
     patternLines: input.patternLines ?? null,
     perRecord: { deliveries: st.deliveries, processed: st.processed, failedAttempts: st.failedAttempts, running: st.running, firstT: st.firstT },
     invocationFacts: facts,
+    outOfOrder,
+    eventNames,
   };
 }
 
 /** Per record: receive time of its first delivery − send time of its write request. */
 function latencyValues(input: ReconcileInput, firstT: Float64Array): Float64Array {
   if (input.expected.kind !== 'seeded' || !input.writes || input.writes.length === 0) return new Float64Array(0);
-  const sentAt = sentAtBySeq(input.expected.items, input.writes);
+  // Write requests name records by write order, which is the record index (version × items + seq).
+  const sentAt = sentAtBySeq(firstT.length, input.writes);
   const values = new Float64Array(firstT.length);
   let count = 0;
   for (let seq = 0; seq < firstT.length; seq++) {

@@ -53,6 +53,12 @@ export interface Cell {
   missingSample: string[];
   pendingSample: string[];
   shards: number | null;
+  /** The most invocations of the function at once (absent in documents written before it existed). */
+  maxConcurrency?: number | null;
+  /** Records that arrived after a later version of their key, first deliveries only (seeded runs). */
+  outOfOrder?: number | null;
+  /** seed --updates: each item was written 1 + updates times (absent = 0). */
+  updates?: number;
   eventNames: { INSERT: number; MODIFY: number; REMOVE: number } | null;
   evidence: Evidence;
   writeRetries: number;
@@ -86,6 +92,8 @@ export interface CellContext {
   pattern?: string;
   measuredAt: number;
   shards?: number | null;
+  maxConcurrency?: number | null;
+  updates?: number;
   eventNames?: Cell['eventNames'];
   mapping: Pick<MappingView, 'startingPosition' | 'maxRetries'>;
 }
@@ -118,6 +126,7 @@ export function buildCell(r: Reconciliation, hops: HopReport, decision: VerdictD
   if (incomplete) for (const h of HOPS) if (hops.lost[h] > 0) notes.push(hopExplanation(h, hops.lost[h], ctx.mapping));
   notes.push(...hops.notes);
   if (hops.filtered > 0) notes.push(`${hops.filtered} records were dropped by the mapping's filter criteria, deliberately: they are accounted for, not lost.`);
+  if (r.outOfOrder) notes.push(`${r.outOfOrder} record${r.outOfOrder === 1 ? '' : 's'} reached the function after a later version of the same key (first deliveries, not retries): per-key order was broken.`);
   if (r.duplicates > 0) notes.push(`${r.duplicates} redeliveries (at-least-once delivery; retries after function errors show up here).`);
   if (r.functionErrors > 0) notes.push(`${r.functionErrors} invocation${r.functionErrors === 1 ? '' : 's'} failed.`);
   if (r.running > 0) notes.push(`${r.running} invocation${r.running === 1 ? ' was' : 's were'} still running (no outcome line yet, within the function timeout).`);
@@ -154,6 +163,9 @@ export function buildCell(r: Reconciliation, hops: HopReport, decision: VerdictD
     missingSample: incomplete ? HOPS.flatMap((h) => hops.lostSample[h] ?? []).slice(0, 20) : [],
     pendingSample: decision.verdict === 'complete' ? [] : hops.pendingSample,
     shards: ctx.shards ?? null,
+    maxConcurrency: ctx.maxConcurrency ?? null,
+    outOfOrder: r.outOfOrder ?? null,
+    ...(ctx.updates ? { updates: ctx.updates } : {}),
     eventNames: ctx.eventNames ?? null,
     evidence: { kind: 'live', measuredAt: new Date(ctx.measuredAt).toISOString() },
     writeRetries: ctx.writeRetries,

@@ -26,7 +26,12 @@ export interface RunRecord {
   table: string;
   functionName?: string;
   logGroup?: string;
+  /** Distinct items (keys) written. */
   items: number;
+  /** seed --updates: each item written 1 + updates times (absent = 0). */
+  updates?: number;
+  /** Stream records written (writes acknowledged); absent = items (a run without updates). */
+  records?: number;
   /** True when ddbs-test wrote the items (seed); false for a table written by other tools. */
   seeded: boolean;
   startedAt: string;

@@ -6,7 +6,7 @@ import { compileFilter, matchesAny, type CompiledFilter } from '../local/esm/fil
 import { toEventRecord, type StreamRecord } from '../local/esm/record.ts';
 import { describeKeys, foreignIdentityString, identityString, type WireKeys } from './identity.ts';
 import type { RecordPlacement } from './hops.ts';
-import type { ExpectedRecords, StreamRecordRef } from './reconcile.ts';
+import { seededRecordId, type ExpectedRecords, type StreamRecordRef } from './reconcile.ts';
 
 export interface StreamFact {
   shardId: string;
@@ -18,6 +18,8 @@ export interface StreamFact {
   oldImage?: Record<string, unknown>;
   /** The mapping's filter criteria drop this record; judged while the read held the whole record. */
   filtered?: boolean;
+  /** The record's `version` attribute (seed --updates); absent or 0 for a key's first write. */
+  version?: number;
 }
 
 export interface ShardFact {
@@ -142,22 +144,47 @@ function applyFilter(p: RecordPlacement, i: number, f: StreamFact, view: FilterV
   if (!matchesAny(view.filters, filterShape(f))) p.filtered[i] = 1;
 }
 
-/** A seeded run: record `seq` is the stream record whose key is `<runId>#<seq>` (its first one). */
-export function seededStreamView(runId: string, items: number, facts: StreamFacts, filter: FilterView | undefined): RunStreamView {
-  const p = basePlacement(items, facts);
+type SeededExpected = Extract<ExpectedRecords, { kind: 'seeded' }>;
+
+/** How many records a seeded run wrote (items × (updates + 1), or fewer when the seed stopped). */
+export function seededRecordCount(e: SeededExpected): number {
+  return Math.min(e.records ?? Number.POSITIVE_INFINITY, e.items * ((e.updates ?? 0) + 1));
+}
+
+/** Record index → the key people read: `<runId>#<seq>`, plus ` (version v)` for a run with updates. */
+export function seededKeyOf(e: SeededExpected): (i: number) => string {
+  if (!e.updates) return (i) => `${e.runId}#${i}`;
+  return (i) => {
+    const seq = i % e.items;
+    const version = Math.floor(i / e.items);
+    return `${seededRecordId(e.runId, seq, 0)} (version ${version})`;
+  };
+}
+
+/**
+ * A seeded run: record `version × items + seq` is the stream record whose key is `<runId>#<seq>`
+ * and whose version attribute is `version` (its first one).
+ */
+export function seededStreamView(runId: string, items: number, facts: StreamFacts, filter: FilterView | undefined, writes: { updates?: number; records?: number } = {}): RunStreamView {
+  const expected: SeededExpected = { kind: 'seeded', runId, items, ...writes };
+  const updates = expected.updates ?? 0;
+  const size = seededRecordCount(expected);
+  const p = basePlacement(size, facts);
   const placement = p as unknown as RecordPlacement;
   const prefix = `${runId}#`;
   for (const f of facts.facts) {
     const id = identityString(f.keys as WireKeys);
     if (!id.startsWith(prefix)) continue;
     const seq = Number(id.slice(prefix.length));
-    if (!(seq < items) || p.shard[seq]! >= 0) continue;
-    p.shard[seq] = p.shardIndex.get(f.shardId) ?? -1;
-    p.seq[seq] = f.sequenceNumber;
-    p.createdMs[seq] = f.approximateCreationMs;
-    applyFilter(placement, seq, f, filter);
+    const version = f.version ?? 0;
+    const i = version * items + seq;
+    if (!(seq < items) || version > updates || !(i < size) || p.shard[i]! >= 0) continue;
+    p.shard[i] = p.shardIndex.get(f.shardId) ?? -1;
+    p.seq[i] = f.sequenceNumber;
+    p.createdMs[i] = f.approximateCreationMs;
+    applyFilter(placement, i, f, filter);
   }
-  return { expected: { kind: 'seeded', runId, items }, placement: finish(p, facts), keyOf: (i) => `${runId}#${i}` };
+  return { expected, placement: finish(p, facts), keyOf: seededKeyOf(expected) };
 }
 
 /**

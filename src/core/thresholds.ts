@@ -6,6 +6,8 @@ export interface Thresholds {
   maxMissing?: number;
   maxDuplicates?: number;
   maxP99Ms?: number;
+  /** Records out of per-key order allowed per cell (default 0). */
+  maxOutOfOrder?: number;
 }
 
 /** The thresholds the cells breach, each naming the flag, the value and the cell. */
@@ -16,6 +18,8 @@ export function thresholdBreaches(cells: readonly Cell[], t: Thresholds): string
     if (c.missing > (t.maxMissing ?? 0)) breaches.push(`--max-missing ${t.maxMissing ?? 0}: ${c.missing} missing (${where})`);
     if (t.maxDuplicates !== undefined && c.duplicates > t.maxDuplicates) breaches.push(`--max-duplicates ${t.maxDuplicates}: ${c.duplicates} duplicates (${where})`);
     if (t.maxP99Ms !== undefined && c.latencyMs && c.latencyMs.p99 > t.maxP99Ms) breaches.push(`--max-p99-ms ${t.maxP99Ms}: p99 ${c.latencyMs.p99} ms (${where})`);
+    // Per-key order is what a stream promises; a cell without the measurement (older result) is not judged.
+    if (typeof c.outOfOrder === 'number' && c.outOfOrder > (t.maxOutOfOrder ?? 0)) breaches.push(`--max-out-of-order ${t.maxOutOfOrder ?? 0}: ${c.outOfOrder} records out of order (${where})`);
   }
   return breaches;
 }

@@ -9,9 +9,18 @@ export interface Clock {
   setTimer(ms: number, fn: () => void): () => void;
 }
 
+/**
+ * The machine's real time, for what is shared with other processes and cannot follow a fake clock:
+ * function environments stamp their own log lines and check their deadline by it, the stack's
+ * daemon, its JVM and the CLI wait for one another by it, and lock files carry its mtimes.
+ */
+export function wallNow(): number {
+  return Date.now();
+}
+
 /** Wall-clock time and Node's timers. */
 export const systemClock: Clock = {
-  now: () => Date.now(),
+  now: wallNow,
   setTimer(ms, fn) {
     const timer = setTimeout(fn, ms);
     return () => clearTimeout(timer);

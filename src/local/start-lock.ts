@@ -3,6 +3,7 @@
 // no pid yet is being written (the create and the write are two steps) unless it is old.
 import fs from 'node:fs';
 import path from 'node:path';
+import { wallNow } from './clock.ts';
 
 const UNWRITTEN_GRACE_MS = 5_000;
 
@@ -58,7 +59,7 @@ function readHolder(file: string): number | undefined {
 
 function isOld(file: string): boolean {
   try {
-    return Date.now() - fs.statSync(file).mtimeMs > UNWRITTEN_GRACE_MS;
+    return wallNow() - fs.statSync(file).mtimeMs > UNWRITTEN_GRACE_MS;
   } catch {
     return true;
   }

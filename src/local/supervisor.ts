@@ -11,6 +11,8 @@ import { pause } from '../core/timing.ts';
 import { stackInfoFile, stackLogFile, type StackInfo } from './daemon.ts';
 import { startLockFile, tryStartLock } from './start-lock.ts';
 import type { JvmHealth } from './dynamodb/jvm-supervisor.ts';
+import { isAlive, liveGroupMembers } from './processes.ts';
+import { wallNow } from './clock.ts';
 
 const DAEMON = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/local-stack-daemon.js');
 
@@ -23,7 +25,8 @@ export interface StackHealthDoc {
   dynamodbLocal?: JvmHealth;
 }
 
-export type PortProbe = { kind: 'ours'; health: StackHealthDoc } | { kind: 'other' } | { kind: 'none' };
+/** `busy`: something accepted the connection but did not answer in time (unknown whose it is). */
+export type PortProbe = { kind: 'ours'; health: StackHealthDoc } | { kind: 'other' } | { kind: 'none' } | { kind: 'busy' };
 
 function parseHealth(body: string): StackHealthDoc | undefined {
   try {
@@ -47,7 +50,7 @@ export function probeStack(port: number, timeoutMs = 2000): Promise<PortProbe> {
     });
     req.on('timeout', () => {
       req.destroy();
-      resolve({ kind: 'other' });
+      resolve({ kind: 'busy' });
     });
     req.on('error', (err: NodeJS.ErrnoException) => resolve({ kind: err.code === 'ECONNREFUSED' ? 'none' : 'other' }));
   });
@@ -55,30 +58,24 @@ export function probeStack(port: number, timeoutMs = 2000): Promise<PortProbe> {
 
 /** Asks whatever listens on the port whether it is a ddbs-test local stack. */
 export async function probePort(port: number, timeoutMs = 2000): Promise<HealthAnswer> {
-  return (await probeStack(port, timeoutMs)).kind;
-}
-
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  return !isZombie(pid);
+  const { kind } = await probeStack(port, timeoutMs);
+  return kind === 'busy' ? 'other' : kind;
 }
 
 /**
- * A killed process stays a zombie until its parent reaps it, and in a container whose init does
- * not reap, that is forever: signal 0 still reaches it, but it will never answer again. Linux
- * shows the state as the field after the command name in /proc/PID/stat; elsewhere, assume alive.
+ * Probes a stack whose process is alive. A stack on a loaded machine (two cores, a JVM and many
+ * function environments) can leave its event loop busy for seconds; that is not a dead stack, so
+ * a slow answer is waited for with growing patience (2, 4, 8, 16 s), and a refused connection is
+ * tried again a few times (the stack may be binding or rebinding its port).
  */
-function isZombie(pid: number): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
-  } catch {
-    return false;
+async function patientProbe(port: number, pid: number): Promise<PortProbe> {
+  let probe: PortProbe = { kind: 'none' };
+  for (const timeoutMs of [2000, 4000, 8000, 16_000]) {
+    probe = await probeStack(port, timeoutMs);
+    if (probe.kind === 'ours' || !isAlive(pid)) return probe;
+    if (probe.kind !== 'busy') await pause(500);
   }
+  return probe;
 }
 
 function readInfo(home: string): StackInfo | undefined {
@@ -106,10 +103,11 @@ export async function inspectStack(home: string): Promise<StackCondition> {
     fs.rmSync(stackInfoFile(home), { force: true });
     return { state: 'not-running' };
   }
-  const probe = await probeStack(info.port);
+  const probe = await patientProbe(info.port, info.pid);
   const restart = { hint: `run \`ddbs-test local stop\`, then the command again (details in ${stackLogFile(home)})` };
   if (probe.kind !== 'ours') {
-    return { state: 'unhealthy', info, reason: `the stack process (pid ${info.pid}) is alive but does not answer on port ${info.port}`, ...restart };
+    if (!isAlive(info.pid)) return inspectStack(home);
+    return { state: 'unhealthy', info, reason: `the stack process (pid ${info.pid}) is alive but does not answer on port ${info.port}${probe.kind === 'busy' ? ' (no answer within 30 s)' : ''}`, ...restart };
   }
   const jvm = probe.health.dynamodbLocal;
   // The live pid: stack.json may lag a moment behind a restart.
@@ -162,7 +160,7 @@ async function usableStack(opts: StartOptions): Promise<StackInfo | undefined> {
  */
 export async function startStack(opts: StartOptions): Promise<StartResult> {
   const waitMs = opts.waitTimeoutMs ?? 90_000;
-  const deadline = Date.now() + waitMs;
+  const deadline = wallNow() + waitMs;
   let told = false;
   let delay = 100;
   for (;;) {
@@ -180,7 +178,7 @@ export async function startStack(opts: StartOptions): Promise<StartResult> {
       }
     }
     const who = lock.holder === undefined ? 'another ddbs-test' : `another ddbs-test (pid ${lock.holder})`;
-    if (Date.now() > deadline) {
+    if (wallNow() > deadline) {
       throw new LocalStackError(`${who} has been starting the local stack for more than ${Math.round(waitMs / 1000)} s`, {
         hint: `check \`ddbs-test local status\` and ${stackLogFile(opts.home)}; if no other ddbs-test is running, remove ${startLockFile(opts.home)}`,
       });
@@ -224,9 +222,9 @@ async function launchStack(opts: StartOptions): Promise<StackInfo> {
   child.once('exit', (code) => (exitCode = code));
   child.unref();
 
-  const deadline = Date.now() + (opts.readyTimeoutMs ?? 90_000);
+  const deadline = wallNow() + (opts.readyTimeoutMs ?? 90_000);
   let delay = 100;
-  while (Date.now() < deadline) {
+  while (wallNow() < deadline) {
     const info = readInfo(opts.home);
     if (info && info.pid === child.pid && (await probePort(info.port)) === 'ours') return info;
     if (exitCode !== undefined) break;
@@ -250,19 +248,25 @@ export interface StopResult {
   pid?: number;
 }
 
-/** Stops the stack of this home and everything it started; waits until the processes are gone. */
+/**
+ * Stops the stack of this home and everything it started; waits until the processes are gone: the
+ * daemon and the JVM, then every other member of the stack's process group (function environments
+ * still exiting). Whatever is left at the deadline is killed. The group id cannot belong to anyone
+ * else while the group still has members, so signalling it then only reaches the stack's own.
+ */
 export async function stopStack(home: string, timeoutMs = 20_000): Promise<StopResult> {
   const info = readInfo(home);
   if (!info) return { stopped: false };
   const pids = [info.pid, info.jvmPid].filter((p): p is number => typeof p === 'number');
   if (isAlive(info.pid)) process.kill(info.pid, 'SIGTERM');
-  const deadline = Date.now() + timeoutMs;
+  const deadline = wallNow() + timeoutMs;
+  const anyLeft = () => pids.some(isAlive) || liveGroupMembers(info.pid).length > 0;
   let delay = 50;
-  while (pids.some(isAlive) && Date.now() < deadline) {
+  while (anyLeft() && wallNow() < deadline) {
     await pause(delay);
     delay = Math.min(delay * 2, 500);
   }
-  if (pids.some(isAlive)) {
+  if (anyLeft()) {
     // Did not stop in time: take down the whole process group, then any straggler.
     try {
       process.kill(-info.pid, 'SIGKILL');

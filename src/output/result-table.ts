@@ -21,11 +21,19 @@ const COLUMNS: Array<[string, (c: Cell) => string]> = [
   ['p50 ms', (c) => (c.latencyMs ? String(c.latencyMs.p50) : '-')],
   ['p99 ms', (c) => (c.latencyMs ? String(c.latencyMs.p99) : '-')],
   ['drain ms', (c) => (c.drainMs === null ? '-' : String(c.drainMs))],
+  ['shards', (c) => orDash(c.shards)],
+  ['max conc', (c) => orDash(c.maxConcurrency)],
+  ['out of order', (c) => orDash(c.outOfOrder)],
   ['verdict', (c) => c.verdict],
 ];
 
 /** Every column of the full table, in order (what --wide, piped output and a wide terminal show). */
 export const RESULT_COLUMN_HEADS: readonly string[] = COLUMNS.map(([head]) => head);
+
+/** A measurement a cell may not have (older documents, or nothing to measure): '-'. */
+function orDash(v: number | null | undefined): string {
+  return typeof v === 'number' ? String(v) : '-';
+}
 
 export function verdictLine(doc: ResultDocument): string {
   const total = doc.cells.reduce((n, c) => n + c.written, 0);
@@ -51,7 +59,7 @@ export function verdictLine(doc: ResultDocument): string {
  * ones that answer "did everything arrive, and how fast" (priority 0-1) stay.
  */
 const DROP_PRIORITY: Record<string, number> = {
-  'window s': 9, pf: 8, processed: 7, invocations: 6, 'records/inv': 5, 'p50 ms': 4, duplicates: 2, 'drain ms': 1, 'p99 ms': 1,
+  'window s': 9, pf: 8, shards: 8, 'max conc': 7, processed: 7, invocations: 6, 'records/inv': 5, 'p50 ms': 4, 'out of order': 3, duplicates: 2, 'drain ms': 1, 'p99 ms': 1,
 };
 const FIT_COLUMNS: Column<Cell>[] = COLUMNS.map(([head, value]) => ({ head, value, priority: DROP_PRIORITY[head] ?? 0 }));
 
@@ -115,6 +123,14 @@ export function formatCellSummary(c: Cell): string {
     `invocations ${c.invocations} (errors ${c.functionErrors}${c.running ? `, running ${c.running}` : ''}), records per invocation min ${c.batch.min} / mean ${c.batch.mean} / max ${c.batch.max}`,
     `${lat}; seed ${c.seedMs} ms, drain ${c.drainMs ?? '-'} ms`,
   ];
+  const topology = [
+    c.shards !== null && c.shards !== undefined ? `shards ${c.shards}` : '',
+    typeof c.maxConcurrency === 'number' ? `max concurrency ${c.maxConcurrency}` : '',
+    typeof c.outOfOrder === 'number' ? `out of order ${c.outOfOrder}` : '',
+    c.eventNames ? `events INSERT ${c.eventNames.INSERT} / MODIFY ${c.eventNames.MODIFY} / REMOVE ${c.eventNames.REMOVE}` : '',
+    c.updates ? `${c.updates} updates per item` : '',
+  ].filter(Boolean);
+  if (topology.length) lines.push(topology.join(', '));
   if (c.patternLines !== null) lines.push(`pattern lines: ${c.patternLines}`);
   if (verdict === 'incomplete') {
     const byHop = HOPS.filter((h) => (c.missingByHop?.[h] ?? 0) > 0).map((h) => `${h} ${c.missingByHop[h]}`);
@@ -130,8 +146,9 @@ function csvField(v: string): string {
 }
 
 export function toCsv(doc: ResultDocument): string {
-  const head = [...COLUMNS.map(([h]) => h), 'runId', 'table', 'functionErrors', 'p90 ms', 'max ms', 'seed ms', 'wall ms', 'pattern lines', 'work ms', 'fail rate', 'filtered', 'in stream'];
-  const rows = doc.cells.map((c) => [...COLUMNS.map(([, f]) => f(c)), c.runId, c.table, String(c.functionErrors), c.latencyMs ? String(c.latencyMs.p90) : '', c.latencyMs ? String(c.latencyMs.max) : '', String(c.seedMs), String(c.wallMs), c.patternLines === null ? '' : String(c.patternLines), String(c.workMs), String(c.failRate), String(c.filtered ?? 0), c.inStream === null || c.inStream === undefined ? '' : String(c.inStream)]);
+  const head = [...COLUMNS.map(([h]) => h), 'runId', 'table', 'functionErrors', 'p90 ms', 'max ms', 'seed ms', 'wall ms', 'pattern lines', 'work ms', 'fail rate', 'filtered', 'in stream', 'updates', 'INSERT', 'MODIFY', 'REMOVE'];
+  const events = (c: Cell) => (c.eventNames ? [String(c.eventNames.INSERT), String(c.eventNames.MODIFY), String(c.eventNames.REMOVE)] : ['', '', '']);
+  const rows = doc.cells.map((c) => [...COLUMNS.map(([, f]) => f(c)), c.runId, c.table, String(c.functionErrors), c.latencyMs ? String(c.latencyMs.p90) : '', c.latencyMs ? String(c.latencyMs.max) : '', String(c.seedMs), String(c.wallMs), c.patternLines === null ? '' : String(c.patternLines), String(c.workMs), String(c.failRate), String(c.filtered ?? 0), c.inStream === null || c.inStream === undefined ? '' : String(c.inStream), String(c.updates ?? 0), ...events(c)]);
   return `${[head, ...rows].map((r) => r.map(csvField).join(',')).join('\n')}\n`;
 }
 

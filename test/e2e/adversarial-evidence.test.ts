@@ -47,7 +47,7 @@ describe('adversarial evidence (one stack, cases in parallel)', { concurrency: t
     return att;
   }
 
-  it('finding 5: log group deleted mid-run and recreated by later invocations is not "40 lost"', { todo: 'finding 5: deliveries in a deleted log group are reported lost at not-delivered (false missing)', timeout: 300_000 }, async () => {
+  it('finding 5: log group deleted mid-run and recreated by later invocations is not "40 lost"', { timeout: 300_000 }, async () => {
     const att = await damagedMidway('adv-regroup', DELETE_GROUP);
     const { code, cell } = await countJson(sb, ['--table', 'adv-regroup', '--wait', '--idle', '10']);
     const ind = await readIndependently(sb, att.logGroup, 'adv-regroup');
@@ -60,7 +60,7 @@ describe('adversarial evidence (one stack, cases in parallel)', { concurrency: t
     assert.equal(cell.verdict, 'unverifiable');
   });
 
-  it('finding 5: log streams deleted mid-run are not "40 lost"', { todo: 'finding 5: deliveries in a deleted log stream are reported lost at not-delivered (false missing)', timeout: 300_000 }, async () => {
+  it('finding 5: log streams deleted mid-run are not "40 lost"', { timeout: 300_000 }, async () => {
     const att = await damagedMidway('adv-restream', DELETE_STREAMS);
     const { code, cell } = await countJson(sb, ['--table', 'adv-restream', '--wait', '--idle', '10']);
     const ind = await readIndependently(sb, att.logGroup, 'adv-restream');
@@ -68,6 +68,8 @@ describe('adversarial evidence (one stack, cases in parallel)', { concurrency: t
     assert.equal(ind.hashedRecordsDelivered, 40, 'independent: only the 40 later deliveries are left');
     assert.notEqual(cell.verdict, 'incomplete', `${cell.why}`);
     assert.notEqual(code, 1);
+    assert.equal(cell.verdict, 'unverifiable');
+    assert.match(cell.why ?? '', /log stream\(s\) of \S+ lost their beginning/);
   });
 
   it('finding 6: count --table on a deleted foreign table is not "complete, nothing was written"', { timeout: 300_000 }, async () => {

@@ -49,7 +49,11 @@ function filesUnder(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
 }
 
-/** Processes in the stack's process group (daemon, JVM, function environments). */
+/**
+ * Live processes in the stack's process group (daemon, JVM, function environments). A zombie is
+ * left out: it is a dead process whose exit status nobody collected (this sandbox's init does not
+ * reap), it holds no memory, port or file.
+ */
 function groupPids(pgid: number): number[] {
   return fs
     .readdirSync('/proc')
@@ -58,7 +62,8 @@ function groupPids(pgid: number): number[] {
       try {
         // /proc/PID/stat: "pid (comm) state ppid pgrp ..."; comm may hold spaces, so split after ')'.
         const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
-        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]) === pgid;
+        const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        return state !== 'Z' && Number(pgrp) === pgid;
       } catch {
         return false;
       }

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { createCliSandbox, type CliSandbox } from '../helpers/cli.ts';
 import { startCli } from '../helpers/running-cli.ts';
 import { until } from '../helpers/until.ts';
-import { isAlive } from '../../src/local/supervisor.ts';
+import { isAlive } from '../../src/local/processes.ts';
 
 interface StatusDoc {
   state: string;

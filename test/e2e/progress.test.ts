@@ -19,7 +19,9 @@ describe('progress lines without a terminal', { timeout: 400_000 }, () => {
   });
 
   it('count --wait on 20,000 records at batch size 1: two or more progress lines while it works', async () => {
-    for (const args of [['create-table', '--table', 'p1'], ['attach-consumer', '--table', 'p1', '--batch-size', '1'], ['seed', '--table', 'p1', '--items', '20000']]) {
+    // 3 ms of work per invocation keeps the consumer busy for seconds after seeding (20,000
+    // invocations over the table's four shards), so count has work left to report on any machine.
+    for (const args of [['create-table', '--table', 'p1'], ['attach-consumer', '--table', 'p1', '--batch-size', '1', '--work-ms', '3'], ['seed', '--table', 'p1', '--items', '20000']]) {
       const r = await box.run(args);
       assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
     }

@@ -79,9 +79,12 @@ describe('seedItems against a real local stack', () => {
     const info = await createStreamTable(ddb, { name: 'seed-range', key: [{ name: 'url', type: 'S' }, { name: 'n', type: 'N' }], streamViewType: 'NEW_IMAGE', tags: {} });
     const r = await seedItems(ddb, { table: 'seed-range', runId: 'itest02', items: 300, key: info.key, concurrency: 4, itemSize: 128, rate: 1000 });
     assert.equal(r.written, 300);
-    // 1,000 items/s in 25-item requests: 12 requests 25 ms apart, so about 275 ms from first to last send.
-    const span = (r.writes.at(-1)?.sentAt ?? 0) - (r.writes[0]?.sentAt ?? 0);
-    assert.ok(span >= 250 && span < 2000, `sends spread over ${span} ms`);
+    // 1,000 items/s in 25-item requests: 12 requests 25 ms apart, so at least 275 ms from first to
+    // last send, and no request before its slot (a loaded machine may send later, never earlier).
+    const sent = r.writes.map((w) => w.sentAt).sort((a, b) => a - b);
+    assert.equal(sent.length, 12);
+    const early = sent.map((t, i) => t - sent[0]! - i * 25).filter((slack) => slack < -5);
+    assert.deepEqual(early, [], `every request waits for its 25 ms slot: ${sent.map((t) => t - sent[0]!).join(', ')}`);
     const items = await scanAll(ddb, 'seed-range');
     assert.equal(items.length, 300);
     assert.ok(items.every((i) => i.n?.N === i.url?.S?.split('#')[1]), 'range key = seq');

@@ -30,6 +30,7 @@ describe('reconcile', () => {
         invocationsWithoutOutcome: 0, partialBatchResponses: 0, incompleteInvocations: 0,
         batch: { min: 10, mean: 10, max: 10 }, recordsPerInvocation: { 10: 10 }, latencyMs: undefined,
         firstDeliveryAt: 2000, lastDeliveryAt: 2009, unexpected: 0, patternLines: 7,
+        outOfOrder: 0, eventNames: { INSERT: 100, MODIFY: 0, REMOVE: 0 },
       },
     );
     assert.ok(r.latencyMs && r.latencyMs.max > 0);

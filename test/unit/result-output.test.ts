@@ -21,7 +21,7 @@ function recon(items: number, batch: number, over: Partial<Reconciliation> = {})
     perRecord: { deliveries: new Uint32Array(0), processed: new Uint8Array(0), failedAttempts: new Uint32Array(0), running: new Uint8Array(0), firstT: new Float64Array(0) }, invocationFacts: [],
     batch: { min: items % batch || batch, mean: items / invocations, max: batch }, recordsPerInvocation: {},
     latencyMs: { p50: 120.4, p90: 340.6, p99: 899.5, max: 1200.2 }, latencyValues: new Float64Array(0),
-    firstDeliveryAt: 1_000, lastDeliveryAt: 5_000, unexpected: 0, patternLines: null,
+    firstDeliveryAt: 1_000, lastDeliveryAt: 5_000, unexpected: 0, patternLines: null, outOfOrder: 0, eventNames: null,
     ...over,
   };
 }
@@ -126,10 +126,10 @@ describe('formatResultTable, toCsv, toMarkdown', () => {
     const rows = lines.filter((l) => l.startsWith('│'));
     assert.equal(rows.length, 4, 'header + 3 cells');
     const cols = (l: string) => l.split('│').slice(1, -1).map((s) => s.trim());
-    assert.deepEqual(cols(rows[0]!), ['items', 'batch', 'pf', 'window s', 'written', 'delivered', 'processed', 'lost', 'duplicates', 'invocations', 'records/inv', 'p50 ms', 'p99 ms', 'drain ms', 'verdict']);
-    assert.deepEqual(cols(rows[1]!), ['300', '1', '1', '0', '300', '300', '300', '0', '0', '300', '1.0', '120', '900', '1000', 'complete']);
-    assert.deepEqual(cols(rows[2]!), ['1000', '10', '1', '0', '1000', '998', '990', '2', '5', '100', '10.0', '120', '900', '1000', 'incomplete']);
-    assert.deepEqual(cols(rows[3]!).slice(11), ['-', '-', '-', 'complete'], 'no latency, no drain');
+    assert.deepEqual(cols(rows[0]!), ['items', 'batch', 'pf', 'window s', 'written', 'delivered', 'processed', 'lost', 'duplicates', 'invocations', 'records/inv', 'p50 ms', 'p99 ms', 'drain ms', 'shards', 'max conc', 'out of order', 'verdict']);
+    assert.deepEqual(cols(rows[1]!), ['300', '1', '1', '0', '300', '300', '300', '0', '0', '300', '1.0', '120', '900', '1000', '-', '-', '0', 'complete']);
+    assert.deepEqual(cols(rows[2]!), ['1000', '10', '1', '0', '1000', '998', '990', '2', '5', '100', '10.0', '120', '900', '1000', '-', '-', '0', 'incomplete']);
+    assert.deepEqual(cols(rows[3]!).slice(11), ['-', '-', '-', '-', '-', '0', 'complete'], 'no latency, no drain');
     assert.ok(lines.some((l) => l.startsWith('- [items=1000 batch=10] 2 records were in the stream past the mapping')), text);
     assert.ok(lines.includes('- [items=1000 batch=10] 1 invocation failed.'), text);
     assert.ok(lines.some((l) => l.startsWith('- [items=1000 batch=10] The handler logged "x" 100 times')), text);
@@ -138,10 +138,10 @@ describe('formatResultTable, toCsv, toMarkdown', () => {
   it('CSV: the table columns plus run id, table and the rest; blanks for nulls; quoting', () => {
     const lines = toCsv(doc).split('\n');
     assert.equal(lines.at(-1), '', 'ends with a newline');
-    assert.equal(lines[0], 'items,batch,pf,window s,written,delivered,processed,lost,duplicates,invocations,records/inv,p50 ms,p99 ms,drain ms,verdict,runId,table,functionErrors,p90 ms,max ms,seed ms,wall ms,pattern lines,work ms,fail rate,filtered,in stream');
-    assert.equal(lines[1], '300,1,1,0,300,300,300,0,0,300,1.0,120,900,1000,complete,run300b1,ddbs-test-run300b1,0,341,1200,812,9877,,0,0,0,');
-    assert.equal(lines[2], '1000,10,1,0,1000,998,990,2,5,100,10.0,120,900,1000,incomplete,run1000b10,ddbs-test-run1000b10,1,341,1200,812,9877,100,0,0,0,');
-    assert.equal(lines[3], '50,10,1,0,50,50,50,0,0,5,10.0,-,-,-,complete,run50b10,ddbs-test-run50b10,0,,,812,9877,,0,0,0,');
+    assert.equal(lines[0], 'items,batch,pf,window s,written,delivered,processed,lost,duplicates,invocations,records/inv,p50 ms,p99 ms,drain ms,shards,max conc,out of order,verdict,runId,table,functionErrors,p90 ms,max ms,seed ms,wall ms,pattern lines,work ms,fail rate,filtered,in stream,updates,INSERT,MODIFY,REMOVE');
+    assert.equal(lines[1], '300,1,1,0,300,300,300,0,0,300,1.0,120,900,1000,-,-,0,complete,run300b1,ddbs-test-run300b1,0,341,1200,812,9877,,0,0,0,,0,,,');
+    assert.equal(lines[2], '1000,10,1,0,1000,998,990,2,5,100,10.0,120,900,1000,-,-,0,incomplete,run1000b10,ddbs-test-run1000b10,1,341,1200,812,9877,100,0,0,0,,0,,,');
+    assert.equal(lines[3], '50,10,1,0,50,50,50,0,0,5,10.0,-,-,-,-,-,0,complete,run50b10,ddbs-test-run50b10,0,,,812,9877,,0,0,0,,0,,,');
     const odd = buildDocument('1', TARGET, [cellOf(1, 1, {}, { table: 'a,"b"' })]);
     assert.match(toCsv(odd).split('\n')[1]!, /,"a,""b""",/);
   });
@@ -150,10 +150,10 @@ describe('formatResultTable, toCsv, toMarkdown', () => {
     const lines = toMarkdown(doc).split('\n');
     assert.equal(lines[0], '**INCOMPLETE: 2 of 1350 written records are missing (lost, with the evidence window closed).**');
     assert.equal(lines[1], '');
-    assert.equal(lines[2], '| items | batch | pf | window s | written | delivered | processed | lost | duplicates | invocations | records/inv | p50 ms | p99 ms | drain ms | verdict |');
-    assert.equal(lines[3], `|${Array(15).fill(' --- ').join('|')}|`);
-    assert.equal(lines[4], '| 300 | 1 | 1 | 0 | 300 | 300 | 300 | 0 | 0 | 300 | 1.0 | 120 | 900 | 1000 | complete |');
-    assert.equal(lines[6], '| 50 | 10 | 1 | 0 | 50 | 50 | 50 | 0 | 0 | 5 | 10.0 | - | - | - | complete |');
+    assert.equal(lines[2], '| items | batch | pf | window s | written | delivered | processed | lost | duplicates | invocations | records/inv | p50 ms | p99 ms | drain ms | shards | max conc | out of order | verdict |');
+    assert.equal(lines[3], `|${Array(18).fill(' --- ').join('|')}|`);
+    assert.equal(lines[4], '| 300 | 1 | 1 | 0 | 300 | 300 | 300 | 0 | 0 | 300 | 1.0 | 120 | 900 | 1000 | - | - | 0 | complete |');
+    assert.equal(lines[6], '| 50 | 10 | 1 | 0 | 50 | 50 | 50 | 0 | 0 | 5 | 10.0 | - | - | - | - | - | 0 | complete |');
     assert.equal(lines.length, 8, 'three rows and a final newline');
   });
 

@@ -5,6 +5,7 @@
 // the same explanation (or 503 ServiceUnavailable, which SDKs retry, for requests naming no table).
 import { tableKey, tablesOf } from './tables.ts';
 import type { DynamoDbLocalSupervisor } from './jvm-supervisor.ts';
+import { wallNow } from '../clock.ts';
 
 const JSON_10 = 'application/x-amz-json-1.0';
 /** How long a request waits for a restarting JVM before it gets 503. */
@@ -52,7 +53,7 @@ export function guardDynamoDb(jvm: DynamoDbLocalSupervisor, reset: () => string[
     for (const key of reset()) lost.set(key, at);
   });
 
-  const stopped = (at: number | undefined): string => `DynamoDB Local stopped at ${new Date(at ?? Date.now()).toISOString()} and its in-memory tables are gone`;
+  const stopped = (at: number | undefined): string => `DynamoDB Local stopped at ${new Date(at ?? wallNow()).toISOString()} and its in-memory tables are gone`;
   const after = (): string => {
     const failure = jvm.failure;
     return failure ? `; the local stack stopped restarting it: ${failure.reason} (${failure.hint})` : '; the local stack restarts it empty';

@@ -11,6 +11,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { LocalStackError } from '../../errors.ts';
 import { pause } from '../../core/timing.ts';
+import { wallNow } from '../clock.ts';
 
 const MIN_JAVA = 17;
 const INSTALL_HINT = `install Java ${MIN_JAVA} or newer (for example \`apt-get install openjdk-17-jre-headless\` or https://adoptium.net) and make sure \`java\` is on PATH, or set JAVA_HOME`;
@@ -225,11 +226,11 @@ export async function startDynamoDbLocal(opts: {
   child.once('exit', (code, signal) => {
     exited = `exited with ${describeExit({ code, signal })}`;
     // The exit event can come before the last piped output: take what is there now.
-    if (ready && !stopping) opts.onExit?.({ at: Date.now(), code, signal, lastLines: output.snapshot() });
+    if (ready && !stopping) opts.onExit?.({ at: wallNow(), code, signal, lastLines: output.snapshot() });
     else opts.log(`DynamoDB Local ${exited}`);
   });
 
-  const deadline = Date.now() + (opts.readyTimeoutMs ?? 60_000);
+  const deadline = wallNow() + (opts.readyTimeoutMs ?? 60_000);
   let delay = 50;
   for (;;) {
     if (exited) {
@@ -239,7 +240,7 @@ export async function startDynamoDbLocal(opts: {
       throw new LocalStackError(`DynamoDB Local ${exited} before it was ready: ${lastWords(lines) || 'no output'}`, { hint: hintFor(lines) });
     }
     if (await ping(port)) break;
-    if (Date.now() > deadline) {
+    if (wallNow() > deadline) {
       child.kill('SIGKILL');
       throw new LocalStackError(`DynamoDB Local did not answer within ${Math.round((opts.readyTimeoutMs ?? 60_000) / 1000)} s`);
     }

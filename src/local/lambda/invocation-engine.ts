@@ -13,6 +13,7 @@ import { LogSink } from './runtime/log-sink.ts';
 import { MemoryWatchdog } from './runtime/memory-watchdog.ts';
 import { EnvironmentPool, type Lease } from './runtime/pool.ts';
 import { endLine, initReportLine, initStartLine, reportLine, startLine, type ReportFields } from './platform-log.ts';
+import { wallNow } from '../clock.ts';
 
 export const MAX_RESPONSE_BYTES = 6_291_556;
 const INIT_TIMEOUT_MS = 10_000;
@@ -143,7 +144,7 @@ export class InvocationEngine {
     if (tail) log.startCapture();
     if (cold) {
       const { python, note } = await this.interpreterFor(fn);
-      log.emit(initStartLine(fn.runtime, this.ctx.region, note), Date.now());
+      log.emit(initStartLine(fn.runtime, this.ctx.region, note), wallNow());
       const t0 = performance.now();
       const initTimer = setTimeout(() => void env.kill('timeout'), INIT_TIMEOUT_MS);
       const init = await env.start(python);
@@ -152,11 +153,11 @@ export class InvocationEngine {
       if (init.kind !== 'ready') {
         initFailure = init;
         const errorType = init.kind === 'initError' ? errorTypeOf(init.payload) : diedErrorType(init as DiedResult);
-        log.emit(initReportLine(initDurationMs, init.kind === 'died' && init.reason === 'timeout' ? 'timeout' : 'error', errorType), Date.now());
+        log.emit(initReportLine(initDurationMs, init.kind === 'died' && init.reason === 'timeout' ? 'timeout' : 'error', errorType), wallNow());
       }
     }
 
-    log.emit(startLine(requestId), Date.now());
+    log.emit(startLine(requestId), wallNow());
     const report: ReportFields = { requestId, durationMs: 0, memorySize: fn.memorySize, maxMemoryUsedMb: 0, initDurationMs };
     let outcome: InvokeOutcome;
     if (initFailure) {
@@ -168,7 +169,7 @@ export class InvocationEngine {
     } else {
       const timeoutMs = fn.timeout * 1000;
       const t1 = performance.now();
-      const deadline = Date.now() + timeoutMs;
+      const deadline = wallNow() + timeoutMs;
       const timer = setTimeout(() => void env.kill('timeout'), timeoutMs);
       this.watchdog.watch(env);
       const result = await env.invoke({ t: 'invoke', id: requestId, arn: fn.arn, deadline, cc: clientContext }, payload);
@@ -183,8 +184,8 @@ export class InvocationEngine {
       outcome = this.outcomeOf(result, requestId, fn, report, base, log);
     }
     report.maxMemoryUsedMb = env.maxMemoryMb;
-    log.emit(endLine(requestId), Date.now());
-    log.emit(reportLine(report), Date.now());
+    log.emit(endLine(requestId), wallNow());
+    log.emit(reportLine(report), wallNow());
     if (tail) outcome.logResult = log.endCapture();
     log.flush();
     return outcome;
@@ -220,7 +221,7 @@ export class InvocationEngine {
     const errorMessage = died.reason === 'timeout'
       ? `RequestId: ${requestId} Error: Task timed out after ${fn.timeout.toFixed(2)} seconds`
       : `RequestId: ${requestId} Error: ${died.description}`;
-    if (died.reason !== 'timeout') log.emit(`${errorMessage}\n${errorType}`, Date.now());
+    if (died.reason !== 'timeout') log.emit(`${errorMessage}\n${errorType}`, wallNow());
     return Buffer.from(JSON.stringify({ errorType, errorMessage }));
   }
 }

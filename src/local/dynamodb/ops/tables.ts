@@ -41,23 +41,27 @@ export async function createTable(call: OpCall, core: DynamoDbCore): Promise<Raw
   return raw;
 }
 
-/** DescribeTable: a stream enabled by another client is learned here too. */
-export async function describeTable(call: OpCall, core: DynamoDbCore): Promise<Raw> {
+/** Forwards a call on one table and learns its stream from the answer; the database, or an error answer. */
+async function forwardLearning(call: OpCall, core: DynamoDbCore): Promise<{ db: string; raw: Raw } | Raw> {
   const db = routeToDb(call, core);
   if (typeof db !== 'string') return db;
   const raw = await core.fwd.forward(call.target, call.rawBody, db, call.region, learningStreams(core));
   rememberStream(core, db, raw);
-  return raw;
+  return { db, raw };
+}
+
+/** DescribeTable: a stream enabled by another client is learned here too. */
+export async function describeTable(call: OpCall, core: DynamoDbCore): Promise<Raw> {
+  const out = await forwardLearning(call, core);
+  return 'db' in out ? out.raw : out;
 }
 
 /** UpdateTable: disabling a stream closes its shards (once read); enabling one starts a new stream. */
 export async function updateTable(call: OpCall, core: DynamoDbCore): Promise<Raw> {
-  const db = routeToDb(call, core);
-  if (typeof db !== 'string') return db;
-  const raw = await core.fwd.forward(call.target, call.rawBody, db, call.region, learningStreams(core));
-  rememberStream(core, db, raw);
-  if (raw.status === 200 && call.body.StreamSpecification) await core.streams.settle(db);
-  return raw;
+  const out = await forwardLearning(call, core);
+  if (!('db' in out)) return out;
+  if (out.raw.status === 200 && call.body.StreamSpecification) await core.streams.settle(out.db);
+  return out.raw;
 }
 
 export async function deleteTable(call: OpCall, core: DynamoDbCore): Promise<Raw> {

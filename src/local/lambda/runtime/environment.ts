@@ -7,6 +7,7 @@ import type { Readable, Writable } from 'node:stream';
 import { FrameDecoder, PHASE_MARKER, framePrefix, type FrameHeader } from './frames.ts';
 import { launchFor, type EnvironmentSpec } from './launch.ts';
 import type { LogSink } from './log-sink.ts';
+import { wallNow } from '../../clock.ts';
 
 /** How a phase (init or one invocation) ended. */
 export type PhaseResult =
@@ -79,7 +80,7 @@ export class ExecutionEnvironment {
       // A grandchild holding the pipes open must not keep us waiting for 'close'.
       child.on('exit', (code, signal) => setTimeout(() => finish(code, signal), 250).unref());
       child.on('error', (err) => {
-        this.log.emit(`spawn failed: ${err.message}`, Date.now());
+        this.log.emit(`spawn failed: ${err.message}`, wallNow());
         finish(1, null);
       });
     });
@@ -155,7 +156,7 @@ export class ExecutionEnvironment {
     stream.setEncoding('utf8');
     let partial = '';
     stream.on('data', (chunk: string) => {
-      const now = Date.now();
+      const now = wallNow();
       const text = partial + chunk;
       let start = 0;
       let nl = text.indexOf('\n');
@@ -176,7 +177,7 @@ export class ExecutionEnvironment {
       partial = text.slice(start);
     });
     stream.on('end', () => {
-      if (partial) this.log.emit(partial, Date.now());
+      if (partial) this.log.emit(partial, wallNow());
       partial = '';
     });
   }

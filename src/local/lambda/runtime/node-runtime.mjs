@@ -30,8 +30,23 @@ let stdoutDirty = false;
 let stderrDirty = false;
 const rawStdoutWrite = process.stdout.write.bind(process.stdout);
 const rawStderrWrite = process.stderr.write.bind(process.stderr);
-process.stdout.write = (...args) => { stdoutDirty = true; return rawStdoutWrite(...args); };
-process.stderr.write = (...args) => { stderrDirty = true; return rawStderrWrite(...args); };
+process.stdout.write = (...args) => (frozen() ? dropWrite(args) : ((stdoutDirty = true), rawStdoutWrite(...args)));
+process.stderr.write = (...args) => (frozen() ? dropWrite(args) : ((stderrDirty = true), rawStderrWrite(...args)));
+
+/**
+ * At its deadline an invocation's environment is frozen, as Lambda freezes it when the timeout
+ * ends the invocation: nothing it logs or returns afterwards is seen. Judged here by the clock at
+ * the moment of each write, so a stack too busy to kill the environment on time cannot let a late
+ * line ("done") or a late result through.
+ */
+function frozen() {
+  return current !== undefined && Date.now() >= current.deadline;
+}
+function dropWrite(args) {
+  const cb = args.find((a) => typeof a === 'function');
+  if (cb) process.nextTick(cb);
+  return true;
+}
 
 function send(header, body) {
   const b = body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(body) ? body : Buffer.from(body);
@@ -58,6 +73,7 @@ function endPhase(header, body) {
 }
 
 function log(level, args) {
+  if (frozen()) return;
   const ts = Date.now();
   send({ t: 'log', ts }, `${new Date(ts).toISOString()}\t${currentRequestId}\t${level}\t${util.format(...args)}`);
 }
@@ -127,6 +143,7 @@ async function loadHandler() {
 function finish(inv, err, result) {
   if (inv.settled) return;
   inv.settled = true;
+  if (frozen()) return; // too late: the stack ends the environment as timed out
   if (err !== null && err !== undefined) {
     const payload = errorPayload(err);
     const { trace, ...rest } = payload;
@@ -157,7 +174,7 @@ function invoke(header, body) {
     send({ t: 'badEvent', id: header.id, message: err.message });
     return;
   }
-  const inv = { id: header.id, settled: false };
+  const inv = { id: header.id, settled: false, deadline: header.deadline };
   current = inv;
   currentRequestId = header.id;
   const deadline = header.deadline;

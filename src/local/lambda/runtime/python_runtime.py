@@ -15,9 +15,33 @@ import traceback
 PHASE_MARKER = "\u0000\u001e__ddbs_lambda_phase_end__\u0000\n"
 IN_FD, OUT_FD = 3, 4
 current_request_id = None
+# The running invocation's deadline (ms since the epoch); None between invocations.
+current_deadline = None
+
+
+def frozen():
+    """At its deadline an invocation's environment is frozen, as Lambda freezes it when the timeout
+    ends the invocation: nothing it logs or returns afterwards is seen. Judged by the clock at each
+    write, so a stack too busy to kill the environment on time cannot let late output through."""
+    return current_deadline is not None and time.time() * 1000 >= current_deadline
+
+
+class FreezableStream:
+    """stdout/stderr that drop writes once the invocation is frozen."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text):
+        return len(text) if frozen() else self._stream.write(text)
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
 
 
 def send(header, body=b""):
+    if header.get("t") in ("log", "ok", "err") and frozen():
+        return
     if isinstance(body, str):
         body = body.encode("utf-8")
     h = json.dumps(header).encode("utf-8")
@@ -29,6 +53,8 @@ def send(header, body=b""):
 
 
 def end_phase(header, body=b""):
+    while frozen():
+        time.sleep(60)  # too late: Lambda would have ended this environment; the stack will
     sys.stdout.flush()
     sys.stderr.flush()
     sys.stdout.write(PHASE_MARKER)
@@ -130,9 +156,11 @@ class RuntimeErrorWithType(Exception):
 
 
 def main():
-    global current_request_id
+    global current_request_id, current_deadline
     sys.stdout.reconfigure(line_buffering=True)
     sys.stderr.reconfigure(line_buffering=True)
+    sys.stdout = FreezableStream(sys.stdout)
+    sys.stderr = FreezableStream(sys.stderr)
     task_root = os.environ.get("LAMBDA_TASK_ROOT", os.getcwd())
     if task_root not in sys.path:
         sys.path.insert(0, task_root)
@@ -160,6 +188,7 @@ def main():
             send({"t": "badEvent", "id": header["id"], "message": str(e)})
             continue
         current_request_id = header["id"]
+        current_deadline = header.get("deadline")
         try:
             result = handler(event, LambdaContext(header))
             try:
@@ -175,6 +204,7 @@ def main():
             end_phase({"t": "err", "id": header["id"]}, json.dumps(payload))
         finally:
             current_request_id = None
+            current_deadline = None
 
 
 if __name__ == "__main__":
