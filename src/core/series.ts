@@ -139,16 +139,17 @@ export function buildSeries(input: SeriesInput): CellSeries {
     const t = first[i]!;
     if (!Number.isNaN(t)) delivered[bucketOf(t)]!++;
   }
-  return { startAt: start, bucketMs, written: cumulative(written), delivered: cumulative(delivered), concurrency: input.invocations.some((i) => i.end !== undefined) ? concurrencySeries(input.invocations, n, bucketOf) : [], latency, recordsPerInvocation: input.recordsPerInvocation };
+  return { startAt: start, bucketMs, written: cumulative(written), delivered: cumulative(delivered), concurrency: input.invocations.some((i) => i.end !== undefined) ? concurrencySeries(input.invocations, n, bucketOf, (b) => start + b * bucketMs) : [], latency, recordsPerInvocation: input.recordsPerInvocation };
 }
 
 /**
  * Sweep over start (+1) and end (−1) events in time order; each bucket keeps the highest level it
  * saw. Starts and ends are sorted apart as typed arrays (a numeric sort, no comparator, no pairs)
- * and merged, starts first at the same instant: an invocation that ends as another starts
- * overlapped it.
+ * and merged, ends first at the same instant: intervals are half-open, so an invocation that ends
+ * in the millisecond the next one starts did not overlap it (one shard's batches follow each other
+ * that way), the same rule as the cell's maxConcurrency.
  */
-function concurrencySeries(invocations: SeriesInput['invocations'], n: number, bucketOf: (t: number) => number): number[] {
+function concurrencySeries(invocations: SeriesInput['invocations'], n: number, bucketOf: (t: number) => number, startOf: (bucket: number) => number): number[] {
   const m = invocations.length;
   const starts = new Float64Array(m);
   const ends = new Float64Array(m);
@@ -163,12 +164,16 @@ function concurrencySeries(invocations: SeriesInput['invocations'], n: number, b
   let level = 0;
   let bucket = 0;
   for (let i = 0, j = 0; i < m || j < m; ) {
-    const isStart = i < m && (j >= m || starts[i]! <= ends[j]!);
-    const b = bucketOf(isStart ? starts[i++]! : ends[j++]!);
+    const isStart = i < m && (j >= m || starts[i]! < ends[j]!);
+    const at = isStart ? starts[i++]! : ends[j++]!;
+    const b = bucketOf(at);
     // Buckets passed without an event keep the level that was running through them.
     for (; bucket < b; bucket++) peak[bucket + 1] = Math.max(peak[bucket + 1]!, level);
     level += isStart ? 1 : -1;
-    if (level > peak[b]!) peak[b] = level;
+    // An end exactly at a bucket's start: that invocation never ran in this bucket. (Ends come
+    // before starts at one instant, so a zero-length invocation dips below the level for a moment.)
+    if (!isStart && at === startOf(b)) peak[b] = Math.max(0, level);
+    else if (level > peak[b]!) peak[b] = level;
   }
   return peak;
 }

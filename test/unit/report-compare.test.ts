@@ -1,6 +1,7 @@
 // What people compare and look at: cells matched by parameters and regressions named, the JUnit
 // file's shape, the time series' bounds, the table that fits a terminal, and version 1 documents
 // read by every reader.
+import { maxOverlap } from '../../src/core/invocations.ts';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -147,11 +148,21 @@ describe('time series from ascending latencies (as reconcile gives them)', () =>
     });
   });
 
-  it('counts a concurrency level per bucket from unsorted invocations, an end before its start as an instant', () => {
-    const s = buildSeries({ writes: [{ at: 0, count: 1 }], firstDeliveryAt: [], latenciesMs: [], recordsPerInvocation: {}, invocations: [{ start: 500, end: 900 }, { start: 0, end: 1000 }, { start: 400, end: 450 }, { start: 600, end: 100 }, { start: 1000, end: 1000 }] });
+  it('counts a concurrency level per bucket from unsorted invocations; an instant (or an end before its start) overlaps nothing', () => {
+    const invocations = [{ start: 500, end: 900 }, { start: 0, end: 1000 }, { start: 400, end: 450 }, { start: 600, end: 100 }, { start: 1000, end: 1000 }];
+    const s = buildSeries({ writes: [{ at: 0, count: 1 }], firstDeliveryAt: [], latenciesMs: [], recordsPerInvocation: {}, invocations });
     assert.equal(s.bucketMs, 10);
     const at = (ms: number) => s.concurrency[ms / 10]!;
-    assert.deepEqual([at(0), at(100), at(400), at(440), at(500), at(600), at(800), at(950), at(1000)], [1, 1, 2, 2, 2, 3, 2, 1, 2]);
+    assert.deepEqual([at(0), at(100), at(400), at(440), at(450), at(500), at(600), at(800), at(950), at(1000)], [1, 1, 2, 2, 1, 2, 2, 2, 1, 0]);
+    assert.equal(Math.max(...s.concurrency), maxOverlap(invocations.map((i) => ({ start: i.start, end: Math.max(i.start, i.end) }))));
+  });
+
+  it('back-to-back invocations (one ends in the millisecond the next starts) are one at a time, as maxConcurrency says', () => {
+    // One shard's batches: each starts when the previous returned, on millisecond log timestamps.
+    const invocations = Array.from({ length: 50 }, (_, k) => ({ start: 1e12 + k * 7, end: 1e12 + (k + 1) * 7 }));
+    const s = buildSeries({ writes: [{ at: 1e12, count: 1 }], firstDeliveryAt: [], latenciesMs: [], recordsPerInvocation: {}, invocations });
+    assert.equal(Math.max(...s.concurrency), 1);
+    assert.equal(maxOverlap(invocations), 1);
   });
 
   it('takes its span from writes and invocations; a delivery outside it still counts, in the edge bucket', () => {
