@@ -7,6 +7,7 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   esm: async () => (await import('./esm.ts')).benchEsm(),
   seed: async () => (await import('./seed.ts')).benchSeed(),
   reconcile: async () => (await import('./reconcile.ts')).benchReconcile(),
+  series: async () => (await import('./series.ts')).benchSeries(),
   quickstart: async () => (await import('./quickstart.ts')).benchQuickStart(),
   soak: async () => (await import('./soak.ts')).benchSoak(),
   startup: async () => (await import('./startup.ts')).benchStartup(),

@@ -5,10 +5,11 @@ import { encodeBatchLines, encodeDoneLine } from '../src/consumer/ddbs_consumer.
 import { parseConsumerLines, reconcile, type WriteRequestTiming } from '../src/core/reconcile.ts';
 import { machine, median } from './lib.ts';
 
-const N = Number(process.env.BENCH_ITEMS ?? 100_000);
-const RUN = 'benchrun0001';
+export const N = Number(process.env.BENCH_ITEMS ?? 100_000);
+export const RUN = 'benchrun0001';
 
-function messages(batch: number): string[] {
+/** The consumer's log messages for N records delivered in batches of `batch`, 1 ms apart. */
+export function consumerMessages(batch: number): string[] {
   const out: string[] = [];
   for (let first = 0, inv = 0; first < N; first += batch, inv++) {
     const rid = `rid-${inv}`;
@@ -30,12 +31,18 @@ function timed(fn: () => void, rounds = 5): number[] {
   return xs;
 }
 
-export async function benchReconcile(): Promise<Record<string, unknown>> {
+/** One write request per 25 records, each sent 50 ms before its first record is delivered. */
+export function writeTimings(): WriteRequestTiming[] {
   const writes: WriteRequestTiming[] = [];
   for (let s = 0; s < N; s += 25) writes.push({ firstSeq: s, count: Math.min(25, N - s), sentAt: 1_700_000_000_000 + s - 50, ackAt: 1_700_000_000_000 + s - 40 });
+  return writes;
+}
+
+export async function benchReconcile(): Promise<Record<string, unknown>> {
+  const writes = writeTimings();
   const result: Record<string, unknown> = { name: 'reconcile', machine: machine(), records: N, target: '≤ 5000 ms' };
   for (const batch of [100, 1]) {
-    const msgs = messages(batch);
+    const msgs = consumerMessages(batch);
     let delivered = 0;
     const ours = timed(() => {
       const r = reconcile({ expected: { kind: 'seeded', runId: RUN, items: N }, writes, lines: parseConsumerLines(msgs) });

@@ -17,7 +17,7 @@ import { StreamFacts, droppedByFilter, filterView, foreignStreamView, seededKeyO
 import { keysOfItem, identityOfItem, type WireKeys } from '../core/identity.ts';
 import type { AttachmentRecord } from '../core/state.ts';
 import { errorName } from '../aws/errors.ts';
-import { invocationIntervals, maxOverlap } from '../core/invocations.ts';
+import { invocationIntervals, maxOverlap, type InvocationInterval } from '../core/invocations.ts';
 import { recordVersion } from '../consumer/ddbs_identity.mjs';
 
 /**
@@ -66,6 +66,8 @@ export interface LiveCount {
   eventNames: { INSERT: number; MODIFY: number; REMOVE: number } | null;
   /** The most invocations of the function at once (START to REPORT); null when none ran. */
   maxConcurrency: number | null;
+  /** Each invocation's span from its START to its REPORT line (what the concurrency chart draws). */
+  intervals: InvocationInterval[];
   streamNote?: string;
 }
 
@@ -233,6 +235,7 @@ export async function countLive(run: LiveRun, clients: Clients, target: Target, 
     // table: what count's own read of the stream found.
     eventNames: run.seeded ? r.eventNames : ev.stream && !ev.streamProblem ? ev.facts.eventNames() : null,
     maxConcurrency: intervals.length > 0 ? maxOverlap(intervals) : null,
+    intervals,
     ...(ev.streamProblem ? { streamNote: ev.streamProblem } : {}),
   };
 }

@@ -137,7 +137,7 @@ export async function runCount(opts: CountOptions, deps: CommandDeps): Promise<C
     writes: (seeded?.writes ?? []).map((w) => ({ at: w.ackAt, count: w.count })),
     firstDeliveryAt: live.r.perRecord.firstT,
     latenciesMs: live.r.latencyValues,
-    invocations: live.r.invocationFacts.map((f) => ({ start: f.t })),
+    invocations: live.intervals,
     recordsPerInvocation: live.r.recordsPerInvocation,
   });
   if (live.streamNote) cell.notes.push(`Count could not read the stream itself: ${live.streamNote}.`);

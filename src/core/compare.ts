@@ -45,11 +45,12 @@ export interface Comparison {
 
 /** Parameters that make two cells the same experiment. Optional newer fields count only when set. */
 export function cellKey(c: Cell): string {
-  const extra = c as Cell & { shards?: number; updates?: number };
+  const extra = c as Cell & { updates?: number };
   const parts = [`items=${c.items}`, `batch=${c.batchSize}`, `pf=${c.parallelizationFactor}`, `window=${c.batchWindowS}`];
   if (c.workMs) parts.push(`work=${c.workMs}`);
   if (c.failRate) parts.push(`fail=${c.failRate}`);
-  if (extra.shards !== undefined) parts.push(`shards=${extra.shards}`);
+  // Absent in version 1 documents, null when the shard count was not known: not part of the key.
+  if (c.shards != null) parts.push(`shards=${c.shards}`);
   if (extra.updates) parts.push(`updates=${extra.updates}`);
   return parts.join(' ');
 }
@@ -99,16 +100,30 @@ function compareCell(base: Cell, next: Cell, limits: CompareLimits): CellCompari
   return { key, base, next, deltas, regressions };
 }
 
+/**
+ * Shard counts are recorded from version 2 on: a document whose cells carry none (written before)
+ * cannot tell cells apart by it, so comparing with one leaves it out of the match; otherwise a
+ * version 1 baseline would match no cell at all and its comparison pass on nothing.
+ */
+function matchKeyFor(base: ResultDocument, next: ResultDocument): (c: Cell) => string {
+  const hasShards = (d: ResultDocument) => d.cells.some((c) => c.shards != null);
+  if (hasShards(base) && hasShards(next)) return cellKey;
+  return (c) => cellKey({ ...c, shards: null });
+}
+
 export function compareDocuments(base: ResultDocument, next: ResultDocument, limits: CompareLimits = DEFAULT_COMPARE_LIMITS): Comparison {
-  const baseByKey = new Map(base.cells.map((c) => [cellKey(c), c]));
-  const nextKeys = new Set(next.cells.map(cellKey));
+  const matchKey = matchKeyFor(base, next);
+  const baseByKey = new Map(base.cells.map((c) => [matchKey(c), c]));
+  const matchedKeys = new Set<string>();
   const matched: CellComparison[] = [];
   const onlyInNext: string[] = [];
   for (const c of next.cells) {
-    const b = baseByKey.get(cellKey(c));
-    if (b) matched.push(compareCell(b, c, limits));
-    else onlyInNext.push(cellKey(c));
+    const b = baseByKey.get(matchKey(c));
+    if (b) {
+      matched.push(compareCell(b, c, limits));
+      matchedKeys.add(matchKey(c));
+    } else onlyInNext.push(cellKey(c));
   }
-  const onlyInBase = [...baseByKey.keys()].filter((k) => !nextKeys.has(k));
+  const onlyInBase = base.cells.filter((c) => !matchedKeys.has(matchKey(c))).map(cellKey);
   return { matched, onlyInBase, onlyInNext, regressions: matched.flatMap((m) => m.regressions) };
 }

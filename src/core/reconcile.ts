@@ -2,7 +2,7 @@
 // cell's numbers. Pure: no I/O, no clock (the caller passes `now`). Counts records, never log lines:
 // an invocation may span several batch-line parts, a log event read twice counts once (deduplicated
 // by rid and part), and a record delivered again in another invocation is a duplicate.
-import { summarizeLatency, minMeanMax, type LatencySummary, type MinMeanMax } from './stats.ts';
+import { summarizeSortedLatency, minMeanMax, type LatencySummary, type MinMeanMax } from './stats.ts';
 import type { BatchLine, ConsumerLine, DoneLine } from './consumer-lines.ts';
 import { compareSeq, failedIds, recordSpace, type InvocationScope } from './record-space.ts';
 import { arrivalOrdinals, countOutOfOrder, EVENT_CODE, EVENT_NAMES, RANK_SLOTS } from './key-order.ts';
@@ -94,7 +94,7 @@ export interface Reconciliation {
   batch: MinMeanMax;
   recordsPerInvocation: Record<string, number>;
   latencyMs: LatencySummary | null;
-  /** Per-record end-to-end latencies (ms) behind latencyMs, for the report's histogram. */
+  /** Per-record end-to-end latencies (ms) behind latencyMs, ascending, for the report's histogram. */
   latencyValues: Float64Array;
   firstDeliveryAt: number | null;
   lastDeliveryAt: number | null;
@@ -328,7 +328,9 @@ export function reconcile(input: ReconcileInput): Reconciliation {
     processedCount += st.processed[i]!;
   }
 
-  const latencies = latencyValues(input, st.firstT);
+  // Sorted here, once, in place: the summary's percentiles and the report's series (quantiles and
+  // histogram) are read from the same array, with no copy and no second sort.
+  const latencies = latencyValues(input, st.firstT).sort();
   let eventNames: Reconciliation['eventNames'] = null;
   if (eventCode) {
     const counts = [0, 0, 0, 0];
@@ -351,7 +353,7 @@ export function reconcile(input: ReconcileInput): Reconciliation {
     incompleteInvocations: incomplete,
     batch: minMeanMax(batchSizes),
     recordsPerInvocation,
-    latencyMs: summarizeLatency(latencies),
+    latencyMs: summarizeSortedLatency(latencies),
     latencyValues: latencies,
     firstDeliveryAt: batchSizes.length > 0 ? firstDeliveryAt : null,
     lastDeliveryAt: batchSizes.length > 0 ? lastDeliveryAt : null,

@@ -30,8 +30,12 @@ export function percentile(sorted: Float64Array, p: number): number {
 
 /** p50/p90/p99/max of the values (sorts a copy); null when there are none. */
 export function summarizeLatency(values: ArrayLike<number>): LatencySummary | null {
-  if (values.length === 0) return null;
-  const sorted = Float64Array.from(values).sort();
+  return summarizeSortedLatency(Float64Array.from(values).sort());
+}
+
+/** p50/p90/p99/max of values already ascending (no copy, no sort); null when there are none. */
+export function summarizeSortedLatency(sorted: Float64Array): LatencySummary | null {
+  if (sorted.length === 0) return null;
   return { p50: percentile(sorted, 50), p90: percentile(sorted, 90), p99: percentile(sorted, 99), max: sorted[sorted.length - 1]! };
 }
 

@@ -40,7 +40,21 @@ export const REPORT_SCRIPT = String.raw`
   var css = getComputedStyle(document.documentElement);
   function color(name) { return css.getPropertyValue(name).trim() || '#888'; }
   var fg = color('--muted'), grid = color('--line');
+  // A value axis is as wide as its longest tick label: uPlot's fixed 50 px lets "30,000" run into
+  // the axis title. Sized on the first pass only, so uPlot's layout converges.
+  function fitWidth(u, values, axisIdx, cycleNum) {
+    var a = u.axes[axisIdx];
+    if (cycleNum > 1) return a._size;
+    var longest = (values || []).reduce(function (m, v) { return v != null && String(v).length > m.length ? String(v) : m; }, '');
+    var size = a.ticks.size + a.gap;
+    if (longest) { u.ctx.font = a.font[0]; size += u.ctx.measureText(longest).width / (window.devicePixelRatio || 1); }
+    return Math.ceil(size);
+  }
   function axis(label) { return { label: label, stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } }; }
+  function yAxis(label) { var a = axis(label); a.size = fitWidth; return a; }
+  // Bucket and batch-size axes have a tick only on whole numbers.
+  var WHOLE = [1, 2, 3, 4, 5, 10, 20, 50, 100, 200, 500, 1000];
+  function duration(ms) { return ms >= 60000 ? ms / 60000 + ' min' : ms >= 1000 ? ms / 1000 + ' s' : ms + ' ms'; }
   function empty(el, text) { var p = document.createElement('div'); p.className = 'empty'; p.textContent = text; el.appendChild(p); }
   var bars = uPlot.paths && uPlot.paths.bars ? uPlot.paths.bars({ size: [0.7, 60] }) : null;
   var stepped = uPlot.paths && uPlot.paths.stepped ? uPlot.paths.stepped({ align: 1 }) : null;
@@ -57,7 +71,7 @@ export const REPORT_SCRIPT = String.raw`
   var draws = {
     timeline: function (el, c) {
       var s = c.series; if (!s || !s.written.length) return empty(el, 'No time series in this result (written by an older version).');
-      draw(el, { scales: { x: { time: false } }, axes: [axis('seconds'), axis('records')],
+      draw(el, { scales: { x: { time: false } }, axes: [axis('seconds'), yAxis('records')],
         series: [{}, { label: 'written', stroke: color('--s1'), width: 2 }, { label: 'delivered', stroke: color('--s2'), width: 2 }] },
         [seconds(s), s.written, s.delivered]);
     },
@@ -66,7 +80,7 @@ export const REPORT_SCRIPT = String.raw`
       var xs = s.latency.counts.map(function (_, i) { return i; });
       var edges = s.latency.edgesMs;
       draw(el, { scales: { x: { time: false, range: [-0.5, xs.length - 0.5] }, y: fromZero },
-        axes: [{ label: 'latency (ms, from)', stroke: fg, grid: { show: false }, ticks: { stroke: grid }, values: function (u, v) { return v.map(function (i) { return edges[i] === undefined ? '' : String(edges[i]); }); } }, axis('records')],
+        axes: [{ label: 'latency bucket (from)', stroke: fg, grid: { show: false }, ticks: { stroke: grid }, incrs: WHOLE, space: 48, values: function (u, v) { return v.map(function (i) { return edges[i] === undefined ? '' : duration(edges[i]); }); } }, yAxis('records')],
         series: [{}, { label: 'records', stroke: color('--s3'), fill: color('--s3') + '55', paths: bars, points: { show: false } }] },
         [xs, s.latency.counts]);
       if (s.latency.quantiles) { var q = s.latency.quantiles; var p = document.createElement('div'); p.className = 'empty';
@@ -75,14 +89,14 @@ export const REPORT_SCRIPT = String.raw`
     batches: function (el, c) {
       var rpi = c.series && c.series.recordsPerInvocation; var keys = rpi ? Object.keys(rpi).map(Number).sort(function (a, b) { return a - b; }) : [];
       if (!keys.length) return empty(el, c.series ? 'No invocations.' : 'No time series in this result (written by an older version).');
-      draw(el, { scales: { x: { time: false, range: [keys[0] - 1, keys[keys.length - 1] + 1] }, y: fromZero }, axes: [axis('records per invocation'), axis('invocations')],
+      draw(el, { scales: { x: { time: false, range: [keys[0] - 1, keys[keys.length - 1] + 1] }, y: fromZero }, axes: [Object.assign(axis('records per invocation'), { incrs: WHOLE }), yAxis('invocations')],
         series: [{}, { label: 'invocations', stroke: color('--s1'), fill: color('--s1') + '55', paths: bars, points: { show: false } }] },
         [keys, keys.map(function (k) { return rpi[k]; })]);
     },
     concurrency: function (el, c) {
       var s = c.series; if (!s) return empty(el, 'No time series in this result (written by an older version).');
       if (!s.concurrency.length) return empty(el, 'Not measured in this result (invocation end times were not recorded).');
-      draw(el, { scales: { x: { time: false } }, axes: [axis('seconds'), axis('invocations at once')],
+      draw(el, { scales: { x: { time: false } }, axes: [axis('seconds'), yAxis('invocations at once')],
         series: [{}, { label: 'concurrent', stroke: color('--s3'), width: 2, paths: stepped }] },
         [seconds(s), s.concurrency]);
     },
@@ -91,7 +105,7 @@ export const REPORT_SCRIPT = String.raw`
       var xs = cells.map(function (_, i) { return i; });
       draw(el, { scales: { x: { time: false, range: [-0.5, cells.length - 0.5] }, y: fromZero },
         axes: [{ stroke: fg, grid: { show: false }, ticks: { stroke: grid }, values: function (u, v) { return v.map(function (i) { var c = cells[i]; return c ? c.items + '×b' + c.batchSize : ''; }); } },
-          axis('ms')],
+          yAxis('ms')],
         series: [{}, { label: 'drain ms', stroke: color('--s1'), fill: color('--s1') + '55', paths: bars, points: { show: false } },
           { label: 'p99 ms', stroke: color('--s3'), width: 2, points: { show: true, size: 7 } }] },
         [xs, cells.map(function (c) { return c.drainMs; }), cells.map(function (c) { return c.p99; })]);

@@ -7,6 +7,7 @@ import ora, { type Ora } from 'ora';
 import type { Writable } from 'node:stream';
 import { DdbsError } from '../errors.ts';
 import type { IoHost, ProgressEvent } from '../core/io.ts';
+import { wrapText } from './result-table.ts';
 
 export interface ReporterOptions {
   json: boolean;
@@ -49,12 +50,22 @@ export function createReporter(opts: ReporterOptions): IoHost {
   let spinner: Ora | undefined;
   let open: OpenPhase | undefined;
 
+  // In a terminal, a line that stays on screen keeps to its width (read at each write: terminals are
+  // resized): wrapped at spaces, continuation lines indented, instead of cut mid-word by the
+  // terminal. `lead` is what is printed before the text (a ✓ and a space). Piped output is not
+  // touched: a log or a grep wants each message on one line.
+  const fit = (text: string, lead = 0): string => {
+    const columns = stderr.isTTY ? (stderr as { columns?: number }).columns : undefined;
+    if (!columns || columns <= lead + 10) return text;
+    return text.split('\n').flatMap((l) => wrapText(l, columns - lead, '  ')).join('\n');
+  };
+
   const line = (text: string): void => {
     if (spinner?.isSpinning) {
       spinner.clear();
-      stderr.write(`${text}\n`);
+      stderr.write(`${fit(text)}\n`);
       spinner.render();
-    } else stderr.write(`${text}\n`);
+    } else stderr.write(`${fit(text)}\n`);
   };
 
   // Without a terminal, an open phase prints where it stands every `interval`, whether or not it
@@ -65,7 +76,7 @@ export function createReporter(opts: ReporterOptions): IoHost {
     clearTimeout(phase.timer);
     phase.timer = setTimeout(() => {
       const secs = Math.round((now() - phase.startedAt) / 1000);
-      stderr.write(`${phase.latest ? progressText(phase.latest) : `${phase.label}: working`} [${secs} s]\n`);
+      stderr.write(`${fit(`${phase.latest ? progressText(phase.latest) : `${phase.label}: working`} [${secs} s]`)}\n`);
       heartbeat(phase);
     }, interval);
     phase.timer.unref();
@@ -79,10 +90,11 @@ export function createReporter(opts: ReporterOptions): IoHost {
 
   const end = (summary: string | undefined, ok: boolean): void => {
     const text = summary ?? open?.text;
+    const shown = text === undefined ? undefined : fit(text, 2);
     if (spinner) {
-      if (ok) spinner.succeed(text);
-      else spinner.fail(text);
-    } else if (text !== undefined) stderr.write(`${ok ? '✓' : '✗'} ${text}\n`);
+      if (ok) spinner.succeed(shown);
+      else spinner.fail(shown);
+    } else if (shown !== undefined) stderr.write(`${ok ? '✓' : '✗'} ${shown}\n`);
     close();
   };
 
@@ -93,7 +105,7 @@ export function createReporter(opts: ReporterOptions): IoHost {
       close();
       open = { label, text: title, startedAt: now() };
       if (interactive) spinner = ora({ text: title, stream: stderr, discardStdin: false }).start();
-      else stderr.write(`${title}\n`);
+      else stderr.write(`${fit(title)}\n`);
       if (!interactive && !opts.json) heartbeat(open);
     },
     progress(event) {
@@ -113,16 +125,16 @@ export function createReporter(opts: ReporterOptions): IoHost {
     error(err, debug = false) {
       if (open) end(undefined, false);
       if (err instanceof DdbsError) {
-        stderr.write(`error: ${err.message}\n`);
-        if (err.hint) stderr.write(`hint: ${err.hint}\n`);
+        stderr.write(`${fit(`error: ${err.message}`)}\n`);
+        if (err.hint) stderr.write(`${fit(`hint: ${err.hint}`)}\n`);
         const cause = err.cause as Error | undefined;
         if (debug && cause?.stack) stderr.write(`${cause.stack}\n`);
         if (opts.json && !err.resultPrinted) stdout.write(`${JSON.stringify(err.toJSON(), null, 2)}\n`);
         return;
       }
       const e = err as Error;
-      stderr.write(`error: unexpected failure: ${e?.message ?? String(err)}\n`);
-      stderr.write('hint: this is a bug in ddbs-test; rerun with DDBS_TEST_DEBUG=1 for the stack trace and report it\n');
+      stderr.write(`${fit(`error: unexpected failure: ${e?.message ?? String(err)}`)}\n`);
+      stderr.write(`${fit('hint: this is a bug in ddbs-test; rerun with DDBS_TEST_DEBUG=1 for the stack trace and report it')}\n`);
       if (debug && e?.stack) stderr.write(`${e.stack}\n`);
     },
   };

@@ -27,6 +27,9 @@ const COLUMNS: Array<[string, (c: Cell) => string]> = [
   ['verdict', (c) => c.verdict],
 ];
 
+/** Every column of the full table, in order (what --wide, piped output and a wide terminal show). */
+export const RESULT_COLUMN_HEADS: readonly string[] = COLUMNS.map(([head]) => head);
+
 /** A measurement a cell may not have (older documents, or nothing to measure): '-'. */
 function orDash(v: number | null | undefined): string {
   return typeof v === 'number' ? String(v) : '-';

@@ -118,7 +118,7 @@ describe('adversarial handlers (one stack, cases in parallel)', { concurrency: t
 
   /** Every batch failed (independently: no invocation ended well) and retries were 0: all records are lost at handler-failed. */
   function assertLostAtHandler(code: number, cell: { verdict: string; processed: number; missingByHop: Record<string, number> }) {
-    assert.equal(cell.verdict, 'incomplete');
+    assert.equal(cell.verdict, 'incomplete', JSON.stringify(cell));
     assert.equal(code, 1);
     assert.equal(cell.processed, 0);
     assert.equal(cell.missingByHop['handler-failed'], ITEMS);

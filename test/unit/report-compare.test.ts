@@ -1,6 +1,7 @@
 // What people compare and look at: cells matched by parameters and regressions named, the JUnit
 // file's shape, the time series' bounds, the table that fits a terminal, and version 1 documents
 // read by every reader.
+import { maxOverlap } from '../../src/core/invocations.ts';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -55,6 +56,17 @@ describe('compare', () => {
     assert.deepEqual(compareDocuments(base, next, { maxP99Regression: 0.2, maxDrainRegression: 0.5 }).regressions, []);
   });
 
+  it('matches a version 1 document (no shard counts) with a newer one; newer documents still tell shard counts apart', () => {
+    const v1 = doc([cell(1000, 1), cell(1000, 10)]);
+    const v2 = doc([cell(1000, 10, { shards: 4, missing: 2, delivered: 998, verdict: 'incomplete' }), cell(1000, 1, { shards: 4 })]);
+    const c = compareDocuments(v1, v2);
+    assert.equal(c.matched.length, 2, JSON.stringify(c.onlyInBase));
+    assert.deepEqual(c.regressions, ['items=1000 batch=10 pf=1 window=0 shards=4: 2 missing (base 0)']);
+    assert.equal(compareDocuments(v2, v1).matched.length, 2);
+    const oneShard = doc([cell(1000, 1, { shards: 1 }), cell(1000, 10, { shards: 1 })]);
+    assert.equal(compareDocuments(oneShard, v2).matched.length, 0, 'shards=1 and shards=4 are different experiments');
+  });
+
   it('lists cells present on one side only', () => {
     const c = compareDocuments(doc([cell(1000, 1)]), doc([cell(1000, 10)]));
     assert.deepEqual(c.onlyInBase, [cellKey(cell(1000, 1))]);
@@ -70,6 +82,10 @@ describe('JUnit XML', () => {
     assert.equal((xml.match(/<testcase /g) ?? []).length, 3);
     assert.equal((xml.match(/<failure /g) ?? []).length, 2);
     assert.equal((xml.match(/<error /g) ?? []).length, 1);
+    // The attributes CI readers of the common JUnit schema rely on.
+    for (const tag of xml.match(/<testsuites? [^>]*>/g)!) for (const attr of ['name', 'tests', 'failures', 'errors', 'time']) assert.match(tag, new RegExp(` ${attr}="[^"]*"`), `${attr} on ${tag}`);
+    for (const tag of xml.match(/<testcase [^>]*>/g)!) assert.match(tag, /^<testcase classname="[^"]+" name="items=\d+ batch=\d+[^"]*" time="\d+\.\d{3}">$/);
+    for (const tag of xml.match(/<(failure|error) [^>]*>/g)!) assert.match(tag, /^<(failure|error) message="[^"]+" type="[^"]+">$/);
     assert.match(xml, /--max-p99-ms 100: p99 400 ms/);
     assert.match(xml, /3 of 1000 &lt;lost&gt; &amp; &quot;gone&quot;/);
     // Well-formed: every element opened is closed, in order.
@@ -103,6 +119,58 @@ describe('time series', () => {
     assert.deepEqual(s.latency.quantiles, { p50: 3, p90: 1000, p99: 1000, p999: 1000, max: 1000 });
     assert.equal(s.latency.counts.reduce((a, b) => a + b, 0), 3);
     assert.equal(s.latency.edgesMs.length, s.latency.counts.length + 1);
+  });
+});
+
+describe('time series from ascending latencies (as reconcile gives them)', () => {
+  it('gives the same histogram and nearest-rank quantiles as from the same values shuffled, with NaN ignored', () => {
+    let seed = 7;
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    // Many repeats, values below 0 (clock skew), on the bucket edges and far beyond the last edge.
+    const values = Array.from({ length: 5000 }, (_, i) => (i % 97 === 0 ? -3 : i % 89 === 0 ? 2_000_000 : i % 13 === 0 ? 50 : Math.round(random() ** 3 * 60_000)));
+    const ascending = Float64Array.from(values).sort();
+    const shuffled = [...values, Number.NaN, Number.NaN];
+    for (let i = shuffled.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
+    }
+    const fromSorted = buildSeries({ writes: [], firstDeliveryAt: [], latenciesMs: ascending, invocations: [], recordsPerInvocation: {} }).latency;
+    const fromShuffled = buildSeries({ writes: [], firstDeliveryAt: [], latenciesMs: shuffled, invocations: [], recordsPerInvocation: {} }).latency;
+    assert.deepEqual(fromShuffled, fromSorted);
+    const rank = (p: number) => ascending[Math.ceil((p / 100) * ascending.length) - 1];
+    assert.deepEqual(fromSorted.quantiles, { p50: rank(50), p90: rank(90), p99: rank(99), p999: rank(99.9), max: 2_000_000 });
+    // Every value in exactly one bucket; each bucket holds what lies between its edges.
+    assert.equal(fromSorted.counts.reduce((a, b) => a + b, 0), values.length);
+    fromSorted.counts.forEach((n, i) => {
+      const lo = i === 0 ? Number.NEGATIVE_INFINITY : fromSorted.edgesMs[i]!;
+      const hi = i === fromSorted.counts.length - 1 ? Number.POSITIVE_INFINITY : fromSorted.edgesMs[i + 1]!;
+      assert.equal(n, values.filter((v) => v >= lo && v < hi).length, `bucket ${i}`);
+    });
+  });
+
+  it('counts a concurrency level per bucket from unsorted invocations; an instant (or an end before its start) overlaps nothing', () => {
+    const invocations = [{ start: 500, end: 900 }, { start: 0, end: 1000 }, { start: 400, end: 450 }, { start: 600, end: 100 }, { start: 1000, end: 1000 }];
+    const s = buildSeries({ writes: [{ at: 0, count: 1 }], firstDeliveryAt: [], latenciesMs: [], recordsPerInvocation: {}, invocations });
+    assert.equal(s.bucketMs, 10);
+    const at = (ms: number) => s.concurrency[ms / 10]!;
+    assert.deepEqual([at(0), at(100), at(400), at(440), at(450), at(500), at(600), at(800), at(950), at(1000)], [1, 1, 2, 2, 1, 2, 2, 2, 1, 0]);
+    assert.equal(Math.max(...s.concurrency), maxOverlap(invocations.map((i) => ({ start: i.start, end: Math.max(i.start, i.end) }))));
+  });
+
+  it('back-to-back invocations (one ends in the millisecond the next starts) are one at a time, as maxConcurrency says', () => {
+    // One shard's batches: each starts when the previous returned, on millisecond log timestamps.
+    const invocations = Array.from({ length: 50 }, (_, k) => ({ start: 1e12 + k * 7, end: 1e12 + (k + 1) * 7 }));
+    const s = buildSeries({ writes: [{ at: 1e12, count: 1 }], firstDeliveryAt: [], latenciesMs: [], recordsPerInvocation: {}, invocations });
+    assert.equal(Math.max(...s.concurrency), 1);
+    assert.equal(maxOverlap(invocations), 1);
+  });
+
+  it('takes its span from writes and invocations; a delivery outside it still counts, in the edge bucket', () => {
+    const s = buildSeries({ writes: [{ at: 1000, count: 4 }], firstDeliveryAt: [900, 1000, 5000, Number.NaN], latenciesMs: [], recordsPerInvocation: {}, invocations: [{ start: 1000 }, { start: 2000 }] });
+    assert.equal(s.startAt, 1000);
+    assert.equal(s.delivered[0], 2);
+    assert.equal(s.delivered.at(-1), 3);
+    assert.equal(s.written.at(-1), 4);
   });
 });
 

@@ -71,6 +71,44 @@ describe('the reporter with --json', () => {
   });
 });
 
+describe('the reporter in a terminal', () => {
+  /** A stream that says it is a terminal `columns` wide (as a pseudo-terminal's stderr does). */
+  function terminal(columns: number) {
+    // The cursor calls a spinner makes on a terminal stream; the spinner's frames are cleared with them.
+    const stream: PassThrough & { isTTY: boolean; columns: number } = Object.assign(new PassThrough(), { isTTY: true, columns, cursorTo: () => stream.write('\r'), moveCursor: () => true, clearLine: () => true });
+    let text = '';
+    stream.on('data', (c: Buffer) => (text += c.toString()));
+    // eslint-disable-next-line no-control-regex -- strips the spinner's cursor and colour codes
+    return { stream, lines: () => text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').split(/\r?\n|\r/).map((l) => l.trimEnd()).filter(Boolean) };
+  }
+  const long = 'Consumer ddbs-test-mx66hfi8h0md attached to ddbs-test-mx66hfi8h0md (mapping 756e2d3c-b046-4771-a2fe-ef72301e44f1 Enabled)';
+
+  for (const [mode, env] of [['without a spinner (NO_COLOR)', { NO_COLOR: '1' }], ['with its spinner', { TERM: 'xterm-256color' }]] as const) {
+    it(`${mode}: status lines, end lines and errors keep to its width, wrapped at spaces`, (t) => {
+      t.mock.timers.enable({ apis: ['setTimeout', 'setInterval', 'Date'] });
+      const err = terminal(60);
+      const io = createReporter({ json: false, stdout: new PassThrough(), stderr: err.stream, env });
+      io.info('Started the local stack at http://127.0.0.1:43881 (stop it with `ddbs-test local stop`)');
+      io.phase('Attaching a consumer to ddbs-test-mx66hfi8h0md');
+      io.phaseEnd(long);
+      io.error(new UsageError(`--items ${'9'.repeat(20)}: a number of items from 1 to 10,000,000, or a comma-separated list of them`, { hint: 'for example --items 1000,10000' }));
+      const lines = err.lines();
+      assert.deepEqual(lines.filter((l) => [...l].length > 60), [], lines.join('\n'));
+      // Nothing lost: the words read the same once the wrapping is undone.
+      const joined = lines.join(' ').replace(/\s+/g, ' ');
+      for (const text of [long, 'http://127.0.0.1:43881', 'hint: for example --items 1000,10000']) assert.ok(joined.includes(text), `${text} in ${joined}`);
+      assert.ok(lines.some((l) => /^[✓✔] Consumer ddbs-test/.test(l)), lines.join('\n'));
+    });
+  }
+
+  it('piped output keeps every message on one line', (t) => {
+    const r = capture(t);
+    r.io.phase('x');
+    r.io.phaseEnd(long);
+    assert.deepEqual(r.stderr(), ['x', `✓ ${long}`]);
+  });
+});
+
 describe('progressText', () => {
   it('done/total, rate, ETA and detail', () => {
     assert.equal(progressText({ phase: 'Seeding t1', done: 4200, total: 10_000, unit: 'items', rate: 1050.4, etaSec: 5.5, detail: '3 retries' }), 'Seeding t1: 4,200/10,000 items (1,050/s, ETA 6 s, 3 retries)');

@@ -5,7 +5,7 @@ import type { Raw } from '../wire.ts';
 import { errorRaw } from '../wire.ts';
 import type { DynamoDbCore, OpCall, OpHandler } from './core.ts';
 import { passThrough } from './pass-through.ts';
-import { describeStream, getRecords, getShardIterator, listAllStreams } from './streams.ts';
+import { byStreamArn, getRecords, listAllStreams } from './streams.ts';
 import { createTable, deleteTable, describeTable, updateTable } from './tables.ts';
 import { tagging } from './tags.ts';
 import { write } from './writes.ts';
@@ -28,8 +28,8 @@ export const OPS: Record<string, OpHandler> = {
   BatchExecuteStatement: write,
   ExecuteTransaction: write,
   ListStreams: listAllStreams,
-  DescribeStream: describeStream,
-  GetShardIterator: getShardIterator,
+  DescribeStream: byStreamArn,
+  GetShardIterator: byStreamArn,
   GetRecords: getRecords,
 };
 

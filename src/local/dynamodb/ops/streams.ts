@@ -15,12 +15,14 @@ function streamLayer(core: DynamoDbCore): LocalHandler {
   };
 }
 
-export function describeStream(call: OpCall, core: DynamoDbCore): Promise<Raw> {
+/**
+ * DescribeStream and GetShardIterator: both name the stream by StreamArn, so both are routed to the
+ * database that holds it, where the stream layer answers by operation name.
+ */
+export function byStreamArn(call: OpCall, core: DynamoDbCore): Promise<Raw> {
   const db = core.dir.dbForStream(call.region, String(call.body.StreamArn ?? ''));
   return core.fwd.forward(call.target, call.rawBody, db, call.region, streamLayer(core));
 }
-
-export const getShardIterator = describeStream;
 
 export function getRecords(call: OpCall, core: DynamoDbCore): Promise<Raw> {
   // Iterators start with the stream ARN, before the first '|' (DynamoDB Local's and ours alike).
