@@ -148,7 +148,8 @@ function summary(runs: QuickStartRun[], baselines: number[]): Record<string, unk
   return {
     quickStartMs: Math.round(wall),
     baselineMs: Math.round(base),
-    ratio: Number((wall / base).toFixed(2)),
+    // Each round's Quick start against that round's baseline (same moment of the machine), then the median.
+    ratio: Number(median(runs.map((r, i) => r.ms / (baselines[i] ?? NaN))).toFixed(2)),
     fixedMs: Math.round(fixed),
     seedMs: Math.round(seed),
     fixedToSeed: Number((median(runs.map((r) => r.fixedMs / r.seedMs))).toFixed(2)),
