@@ -118,10 +118,8 @@ describe('adversarial handlers (one stack, cases in parallel)', { concurrency: t
 
   /** Every batch failed (independently: no invocation ended well) and retries were 0: all records are lost at handler-failed. */
   function assertLostAtHandler(code: number, cell: { verdict: string; processed: number; missingByHop: Record<string, number> }) {
-    assert.equal(cell.verdict, 'incomplete', JSON.stringify(cell));
-    assert.equal(code, 1);
-    assert.equal(cell.processed, 0);
-    assert.equal(cell.missingByHop['handler-failed'], ITEMS);
+    const seen = { verdict: cell.verdict, code, processed: cell.processed, handlerFailed: cell.missingByHop['handler-failed'] };
+    assert.deepEqual(seen, { verdict: 'incomplete', code: 1, processed: 0, handlerFailed: ITEMS }, JSON.stringify(cell));
   }
 
   it('finding 1: a forged done line followed by a process exit is not a success', { timeout: 300_000 }, async () => {
