@@ -110,7 +110,10 @@ describe('adversarial handlers (one stack, cases in parallel)', { concurrency: t
 
   async function counted(name: string) {
     const { att, runId } = await setup.get(name)!;
-    const { code, cell } = await countJson(sb!, ['--run', runId, '--wait', '--idle', '10', '--timeout', '120']);
+    // Eleven consumers share one stack (and, in CI, the machine with other suites): a shard can go
+    // quiet for more than 10 s before its batch is delivered, so the idle safety net is the default
+    // 30 s. Healthy cases end sooner: drained (every record placed) or complete.
+    const { code, cell } = await countJson(sb!, ['--run', runId, '--wait', '--idle', '30', '--timeout', '180']);
     const ind = await readIndependently(sb!, att.logGroup, att.table);
     assert.equal(ind.streamRecords, ITEMS, 'independent: every write is in the stream');
     return { code, cell, ind };
