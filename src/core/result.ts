@@ -6,6 +6,7 @@ import type { Reconciliation } from './reconcile.ts';
 import type { LatencySummary, MinMeanMax } from './stats.ts';
 import { HOPS, hopExplanation, type HopCounts, type HopReport, type MappingView } from './hops.ts';
 import { worstVerdict, type Verdict, type VerdictDecision } from './verdict.ts';
+import type { CellSpec } from './matrix.ts';
 
 export const SCHEMA_VERSION = 2;
 
@@ -17,13 +18,8 @@ export interface Evidence {
   measuredAt: string;
 }
 
-export interface Cell {
-  items: number;
-  batchSize: number;
-  parallelizationFactor: number;
-  batchWindowS: number;
-  workMs: number;
-  failRate: number;
+/** A cell's parameters (as the matrix made them; its `shards` is what the stream had) and its figures. */
+export interface Cell extends Omit<CellSpec, 'shards'> {
   runId: string;
   table: string;
   written: number;

@@ -110,7 +110,10 @@ describe('adversarial handlers (one stack, cases in parallel)', { concurrency: t
 
   async function counted(name: string) {
     const { att, runId } = await setup.get(name)!;
-    const { code, cell } = await countJson(sb!, ['--run', runId, '--wait', '--idle', '10', '--timeout', '120']);
+    // Eleven consumers share one stack (and, in CI, the machine with other suites): a shard can go
+    // quiet for more than 10 s before its batch is delivered, so the idle safety net is the default
+    // 30 s. Healthy cases end sooner: drained (every record placed) or complete.
+    const { code, cell } = await countJson(sb!, ['--run', runId, '--wait', '--idle', '30', '--timeout', '180']);
     const ind = await readIndependently(sb!, att.logGroup, att.table);
     assert.equal(ind.streamRecords, ITEMS, 'independent: every write is in the stream');
     return { code, cell, ind };
@@ -118,10 +121,8 @@ describe('adversarial handlers (one stack, cases in parallel)', { concurrency: t
 
   /** Every batch failed (independently: no invocation ended well) and retries were 0: all records are lost at handler-failed. */
   function assertLostAtHandler(code: number, cell: { verdict: string; processed: number; missingByHop: Record<string, number> }) {
-    assert.equal(cell.verdict, 'incomplete', JSON.stringify(cell));
-    assert.equal(code, 1);
-    assert.equal(cell.processed, 0);
-    assert.equal(cell.missingByHop['handler-failed'], ITEMS);
+    const seen = { verdict: cell.verdict, code, processed: cell.processed, handlerFailed: cell.missingByHop['handler-failed'] };
+    assert.deepEqual(seen, { verdict: 'incomplete', code: 1, processed: 0, handlerFailed: ITEMS }, JSON.stringify(cell));
   }
 
   it('finding 1: a forged done line followed by a process exit is not a success', { timeout: 300_000 }, async () => {
