@@ -99,8 +99,11 @@ describe('adversarial evidence (one stack, cases in parallel)', { concurrency: t
   });
 
   it('withstood: a mapping disabled mid-run → incomplete at not-delivered, with the note', { timeout: 300_000 }, async () => {
-    // 4 shards read in parallel: 10 s per batch keeps most records undelivered when the mapping is disabled right after seeding.
-    const att = await createAndAttach(sb, 'adv-disabled', ['--batch-size', '10', '--work-ms', '10000']);
+    // One shard, read one batch at a time, 10 s per batch: delivering all 100 records takes at least
+    // 100 s, so records are left undelivered however long the disable call takes on a loaded machine.
+    const made = await sb.box.run(['create-table', '--table', 'adv-disabled', '--shards', '1']);
+    assert.equal(made.code, 0, made.stderr);
+    const att = await attach(sb, 'adv-disabled', ['--batch-size', '10', '--work-ms', '10000']);
     const runId = await seed(sb, 'adv-disabled', 100);
     await boto3(sb, DISABLE_MAPPING, att.mappingUuid);
     const { code, cell } = await countJson(sb, ['--run', runId, '--wait', '--idle', '10']);
