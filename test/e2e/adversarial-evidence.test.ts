@@ -85,7 +85,12 @@ describe('adversarial evidence (one stack, cases in parallel)', { concurrency: t
   });
 
   it('withstood: --idle shorter than the work of a running invocation does not end the wait', { timeout: 300_000 }, async () => {
-    const att = await createAndAttach(sb, 'adv-slow', ['--batch-size', '10', '--work-ms', '8000', '--timeout', '30']);
+    // One shard and one 20-item write request: the 20 records arrive together and are worked on
+    // for 8 s by invocations that are running (batch line, no end yet) the whole time, with no gap
+    // between batches that a loaded machine could stretch past the 3 s idle limit.
+    const made = await sb.box.run(['create-table', '--table', 'adv-slow', '--shards', '1']);
+    assert.equal(made.code, 0, made.stderr);
+    const att = await attach(sb, 'adv-slow', ['--batch-size', '20', '--work-ms', '8000', '--timeout', '30']);
     const runId = await seed(sb, 'adv-slow', 20);
     const single = await countJson(sb, ['--run', runId]);
     assert.notEqual(single.cell.verdict, 'incomplete', 'a single pass right after seed never concludes "lost"');
