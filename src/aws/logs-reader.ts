@@ -200,8 +200,8 @@ export class LogGroupGoneError extends Error {
 }
 
 const INSIGHTS_LIMIT = 10_000;
-const PLATFORM_LIKE = ['START RequestId', 'REPORT RequestId', 'Error: Runtime exited', 'platform.start', 'platform.report'].map((t) => ` or @message like '${t}'`).join('');
-const CONSUMER_QUERY = `fields @timestamp, @message, @ptr | filter @message like '"ddbsTest":"v1"'${PLATFORM_LIKE} | limit ${INSIGHTS_LIMIT}`;
+const PLATFORM_LIKE = ['START RequestId', 'REPORT RequestId', 'Error: Runtime exited', 'platform.start', 'platform.report', ...STREAM_HEAD_PHRASES].map((t) => ` or @message like '${t}'`).join('');
+const CONSUMER_QUERY = `fields @timestamp, @message, @logStream, @ptr | filter @message like '"ddbsTest":"v1"'${PLATFORM_LIKE} | limit ${INSIGHTS_LIMIT}`;
 
 /** Logs Insights writes @timestamp as `2024-05-01 12:00:00.000` (UTC); NaN when absent or unreadable. */
 export function insightsTimestamp(value: string | undefined): number {
@@ -220,6 +220,7 @@ export class InsightsLogReader implements LineSource {
   readonly started = new Set<string>();
   readonly platformFailed = new Set<string>();
   readonly spans = new Map<string, InvocationSpan>();
+  readonly heads = new StreamHeads();
   problem: string | undefined;
   private readonly logs: LogsApi;
   private readonly opts: LogReaderOptions;
@@ -250,9 +251,11 @@ export class InsightsLogReader implements LineSource {
     }
     for (const row of rows) {
       const key = row['@ptr'] ?? `${row['@timestamp']}|${row['@message']}`;
+      const at = insightsTimestamp(row['@timestamp']);
+      if (!Number.isNaN(at)) this.heads.note(row['@logStream'], at, row['@message'] ?? '');
       if (this.rows.has(key)) continue;
       const message = row['@message'] ?? '';
-      notePlatformLine(message, this, insightsTimestamp(row['@timestamp']));
+      notePlatformLine(message, this, at);
       const lines = parseConsumerLinesIn(message);
       if (lines.length > 0) this.rows.set(key, lines);
     }
