@@ -19,13 +19,17 @@ describe('progress lines without a terminal', { timeout: 400_000 }, () => {
   });
 
   it('count --wait on 20,000 records at batch size 1: two or more progress lines while it works', async () => {
-    // 3 ms of work per invocation keeps the consumer busy for seconds after seeding (20,000
-    // invocations over the table's four shards), so count has work left to report on any machine.
-    for (const args of [['create-table', '--table', 'p1'], ['attach-consumer', '--table', 'p1', '--batch-size', '1', '--work-ms', '3'], ['seed', '--table', 'p1', '--items', '20000']]) {
-      const r = await box.run(args);
-      assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
-    }
-    const count = startCli(box, ['count', '--wait', '--idle', '10']);
+    // The records are written before the consumer is attached (it reads from TRIM_HORIZON), so all
+    // 20,000 invocations, 3 ms of work each over four shards (15 s at the least), happen while count
+    // runs: however slow the seeding was, count has work left to report.
+    const create = await box.run(['create-table', '--table', 'p1']);
+    assert.equal(create.code, 0, create.stderr);
+    const seeded = await box.run(['seed', '--table', 'p1', '--items', '20000', '--json']);
+    assert.equal(seeded.code, 0, seeded.stderr);
+    const runId = (JSON.parse(seeded.stdout) as { runId: string }).runId;
+    const attached = await box.run(['attach-consumer', '--table', 'p1', '--batch-size', '1', '--work-ms', '3']);
+    assert.equal(attached.code, 0, attached.stderr);
+    const count = startCli(box, ['count', '--run', runId, '--wait', '--idle', '10']);
     await count.waitFor(/^Counting \w+: .* \[\d+ s\]$/m);
     assert.equal(count.exitedAt(), 0, 'the first progress line came while count was still working');
     const { code } = await count.done;
