@@ -12,6 +12,11 @@ import { errorName } from './errors.ts';
 const HEAD_MARKERS = ['INIT_START', 'RESTORE_START', 'platform.initStart', 'platform.restoreStart'];
 /** The filter-pattern phrases that make a reader see each stream's first event. */
 export const STREAM_HEAD_PHRASES = HEAD_MARKERS;
+/** The words for a log group that is gone (deleted, or expired by its retention). */
+export function goneProblem(logGroup: string): string {
+  return `the consumer's log group ${logGroup} does not exist any more (deleted, or expired by its retention)`;
+}
+
 /** At most this many streams are checked: enough to prove a gap, bounded in API calls. */
 const MAX_SUSPECTS = 20;
 
@@ -46,7 +51,7 @@ export async function findLogGaps(logs: LogsApi, logGroup: string, startTime: nu
       const page = await logs.send(new DescribeLogStreamsCommand({ logGroupName: logGroup, logStreamNamePrefix: stream, limit: 5 }), signal ? { abortSignal: signal } : {});
       first = page.logStreams?.find((s) => s.logStreamName === stream)?.firstEventTimestamp;
     } catch (err) {
-      if (errorName(err) === 'ResourceNotFoundException') return `the consumer's log group ${logGroup} does not exist any more (deleted, or expired by its retention)`;
+      if (errorName(err) === 'ResourceNotFoundException') return goneProblem(logGroup);
       throw err;
     }
     if (first === undefined || first >= startTime) lost.push(stream);

@@ -10,7 +10,7 @@ import { parseConsumerLine, parseConsumerLinesIn, parsePlatformLine, type Consum
 import { errorName, translateAwsError } from './errors.ts';
 import { pause as sleep, THROTTLING_ERRORS } from '../core/timing.ts';
 import type { InvocationSpan } from '../core/invocations.ts';
-import { StreamHeads, STREAM_HEAD_PHRASES } from './log-gaps.ts';
+import { goneProblem, StreamHeads, STREAM_HEAD_PHRASES } from './log-gaps.ts';
 
 /**
  * The consumer's marker lines wherever they start in an event (a handler may leave text before
@@ -55,9 +55,6 @@ export interface LineSource {
   readonly heads?: StreamHeads;
 }
 
-function goneProblem(logGroup: string): string {
-  return `the consumer's log group ${logGroup} does not exist any more (deleted, or expired by its retention)`;
-}
 
 /** Files what a platform line says about its invocation; `ts` is the event's timestamp (NaN = unknown). */
 function notePlatformLine(message: string, into: { reported: Set<string>; started: Set<string>; platformFailed: Set<string>; spans: Map<string, InvocationSpan> }, ts: number): void {
