@@ -3,7 +3,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createDynamoDbService } from './dynamodb/index.ts';
-import { createLambdaService } from './lambda/index.ts';
+import { createLambdaService, type LambdaServiceOptions } from './lambda/index.ts';
 import { createLogsService } from './logs/index.ts';
 import { createIamService } from './iam/index.ts';
 import { createEsmService } from './esm/index.ts';
@@ -28,6 +28,8 @@ export interface LocalStackOptions {
   allowOrigins?: readonly string[];
   /** Passed to the ESM poller so tests can speed it up. */
   esm?: { pollIntervalMs?: number; transitionDelayMs?: number; retryBaseDelayMs?: number; retryMaxDelayMs?: number; shardRefreshMs?: number };
+  /** Lambda's own settings (environments per function, the init limit). */
+  lambda?: LambdaServiceOptions;
   /** Stream shards: default count per table, lifetime, split rate (see dynamodb/streams/settings.ts). */
   streams?: StreamSettingsInput;
   /** Starts DynamoDB Local (default: a new JVM; the daemon hands in one it started early). */
@@ -58,7 +60,7 @@ export async function createLocalStack(opts: LocalStackOptions): Promise<LocalSt
   };
   const dynamodb = await createDynamoDbService(ctx, { streams: opts.streams, ...(opts.launchDynamoDb ? { launch: opts.launchDynamoDb } : {}) });
   const logs = createLogsService(ctx);
-  const lambda = createLambdaService(ctx, { logs: logs.store });
+  const lambda = createLambdaService(ctx, { logs: logs.store }, opts.lambda);
   const esm = createEsmService(ctx, { lambda: lambda.invoker, dynamodb: dynamodb.backend, ...opts.esm });
   const iam = createIamService(ctx);
   const services = { dynamodb: dynamodb.handle, lambda: lambda.handle, esm: esm.handle, logs: logs.handle, iam: iam.handleIam, sts: iam.handleSts };

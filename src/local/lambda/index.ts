@@ -18,6 +18,8 @@ export interface LambdaServiceOptions {
   concurrencyPerFunction?: number;
   /** How often busy environments' RSS is checked against MemorySize (default 50 ms). */
   memoryCheckIntervalMs?: number;
+  /** How long an environment's init may run before Lambda retries it inside the invocation (default 10 s, as on AWS). */
+  initTimeoutMs?: number;
 }
 
 export function createLambdaService(
@@ -33,6 +35,7 @@ export function createLambdaService(
     engine: new InvocationEngine(ctx, deps.logs, {
       concurrencyPerFunction: options.concurrencyPerFunction ?? 10,
       memoryCheckIntervalMs: options.memoryCheckIntervalMs ?? 50,
+      initTimeoutMs: options.initTimeoutMs ?? 10_000,
     }),
   };
   let closing: Promise<void> | undefined;

@@ -16,11 +16,11 @@ import { endLine, initReportLine, initStartLine, reportLine, startLine, type Rep
 import { wallNow } from '../clock.ts';
 
 export const MAX_RESPONSE_BYTES = 6_291_556;
-const INIT_TIMEOUT_MS = 10_000;
 
 export interface EngineOptions {
   concurrencyPerFunction: number;
   memoryCheckIntervalMs: number;
+  initTimeoutMs: number;
 }
 
 type DiedResult = Extract<PhaseResult, { kind: 'died' }>;
@@ -141,16 +141,24 @@ export class InvocationEngine {
     const base = { executedVersion: '$LATEST', requestId, statusCode: 200 };
     let initDurationMs: number | undefined;
     let initFailure: PhaseResult | undefined;
+    /** Set when the init overran its limit: it runs again inside this invocation, under the function's timeout. */
+    let retryInit: string | undefined;
     if (tail) log.startCapture();
     if (cold) {
       const { python, note } = await this.interpreterFor(fn);
       log.emit(initStartLine(fn.runtime, this.ctx.region, note), wallNow());
       const t0 = performance.now();
-      const initTimer = setTimeout(() => void env.kill('timeout'), INIT_TIMEOUT_MS);
-      const init = await env.start(python);
-      clearTimeout(initTimer);
+      const init = await withinLimit(env.start(python), this.options.initTimeoutMs);
       initDurationMs = performance.now() - t0;
-      if (init.kind !== 'ready') {
+      if (init === 'overran') {
+        // Lambda's rule: an init not done in 10 s is retried from scratch at the first invocation, with
+        // the function's timeout. (Killing it and failing the invocation instead turns a slow, loaded
+        // machine into a storm of cold starts, each killed in turn.)
+        initDurationMs = this.options.initTimeoutMs;
+        log.emit(initReportLine(initDurationMs, 'timeout'), wallNow());
+        await env.restart();
+        retryInit = python;
+      } else if (init.kind !== 'ready') {
         initFailure = init;
         const errorType = init.kind === 'initError' ? errorTypeOf(init.payload) : diedErrorType(init as DiedResult);
         log.emit(initReportLine(initDurationMs, init.kind === 'died' && init.reason === 'timeout' ? 'timeout' : 'error', errorType), wallNow());
@@ -172,8 +180,10 @@ export class InvocationEngine {
       const deadline = wallNow() + timeoutMs;
       const timer = setTimeout(() => void env.kill('timeout'), timeoutMs);
       this.watchdog.watch(env);
-      const result = await env.invoke({ t: 'invoke', id: requestId, arn: fn.arn, deadline, cc: clientContext }, payload);
+      const reinit = retryInit === undefined ? undefined : await this.initInsideInvoke(env, retryInit, log);
+      const result = reinit ?? (await env.invoke({ t: 'invoke', id: requestId, arn: fn.arn, deadline, cc: clientContext }, payload));
       clearTimeout(timer);
+      if (reinit?.kind === 'handlerError') report.status = { status: 'error', errorType: errorTypeOf(reinit.payload) };
       this.watchdog.unwatch(env);
       report.durationMs = performance.now() - t1;
       if (result.kind === 'badEvent') {
@@ -189,6 +199,22 @@ export class InvocationEngine {
     if (tail) outcome.logResult = log.endCapture();
     log.flush();
     return outcome;
+  }
+
+  /** The retried init, timed by the invocation's own timer: undefined when ready, else how the invocation ends. */
+  private async initInsideInvoke(env: ExecutionEnvironment, python: string, log: LogSink): Promise<PhaseResult | undefined> {
+    const t0 = performance.now();
+    const init = await env.start(python);
+    if (init.kind === 'ready') return undefined;
+    const ms = performance.now() - t0;
+    if (init.kind === 'died') {
+      if (init.reason !== 'timeout') log.emit(initReportLine(ms, 'error', diedErrorType(init), 'invoke'), wallNow());
+      return init;
+    }
+    const payload = init.kind === 'initError' ? init.payload : Buffer.from('{}');
+    log.emit(initReportLine(ms, 'error', errorTypeOf(payload), 'invoke'), wallNow());
+    void env.kill();
+    return { kind: 'handlerError', payload };
   }
 
   private outcomeOf(result: PhaseResult, requestId: string, fn: FunctionRecord, report: ReportFields, base: Omit<InvokeOutcome, 'payload'>, log: LogSink): InvokeOutcome {
@@ -223,6 +249,19 @@ export class InvocationEngine {
       : `RequestId: ${requestId} Error: ${died.description}`;
     if (died.reason !== 'timeout') log.emit(`${errorMessage}\n${errorType}`, wallNow());
     return Buffer.from(JSON.stringify({ errorType, errorMessage }));
+  }
+}
+
+/** Resolves with the init's result, or 'overran' once it has run `limitMs` without one. */
+async function withinLimit(init: Promise<PhaseResult>, limitMs: number): Promise<PhaseResult | 'overran'> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<'overran'>((resolve) => {
+    timer = setTimeout(() => resolve('overran'), limitMs);
+  });
+  try {
+    return await Promise.race([init, limit]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -15,8 +15,9 @@ export function initStartLine(runtime: string, region: string, localInterpreter?
   return localInterpreter ? `${line}\t${localInterpreter}` : line;
 }
 
-export function initReportLine(initDurationMs: number, status: string, errorType?: string): string {
-  return `INIT_REPORT Init Duration: ${initDurationMs.toFixed(2)} ms\tPhase: init\tStatus: ${status}${errorType ? `\tError Type: ${errorType}` : ''}`;
+/** `phase` is `invoke` for an init Lambda retried inside the first invocation after the first one overran 10 s. */
+export function initReportLine(initDurationMs: number, status: string, errorType?: string, phase: 'init' | 'invoke' = 'init'): string {
+  return `INIT_REPORT Init Duration: ${initDurationMs.toFixed(2)} ms\tPhase: ${phase}\tStatus: ${status}${errorType ? `\tError Type: ${errorType}` : ''}`;
 }
 
 export interface ReportFields {

@@ -63,11 +63,16 @@ export class ExecutionEnvironment {
     const launch = launchFor(this.spec, this.logStream, python);
     const child = spawn(launch.command, launch.args, { cwd: this.spec.codeDir, env: launch.env, stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'] });
     this.child = child;
-    const decoder = new FrameDecoder((h, b) => this.onFrame(h, b));
+    // Frames and phase markers count only for the current process: a killed predecessor's late output
+    // (see restart) must not settle this process's phase.
+    const current = () => this.child === child;
+    const decoder = new FrameDecoder((h, b) => {
+      if (current()) this.onFrame(h, b);
+    });
     (child.stdio[4] as Readable).on('data', (c: Buffer) => decoder.push(c));
     (child.stdio[3] as Writable).on('error', () => {}); // EPIPE when the runtime died; 'close' reports it
-    this.pipeLines(child.stdout as Readable, 'out');
-    this.pipeLines(child.stderr as Readable, 'err');
+    this.pipeLines(child.stdout as Readable, 'out', current);
+    this.pipeLines(child.stderr as Readable, 'err', current);
     this.closed = new Promise((resolve) => {
       let exited = false;
       const finish = (code: number | null, signal: NodeJS.Signals | null) => {
@@ -106,6 +111,21 @@ export class ExecutionEnvironment {
     if (!this.child) this.dead = true;
     else if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
     return this.closed ?? Promise.resolve();
+  }
+
+  /**
+   * Kills the process and makes the environment startable again: Lambda retries an init that overran
+   * its 10 s limit from scratch inside the first invocation, in the same environment (same log stream).
+   */
+  async restart(): Promise<void> {
+    await this.kill();
+    this.child = undefined;
+    this.closed = undefined;
+    this.phase = undefined;
+    this.dead = false;
+    this.killReason = undefined;
+    this.heapExhausted = false;
+    this.markers = { out: 0, err: 0 };
   }
 
   private waitPhase(): Promise<PhaseResult> {
@@ -152,7 +172,7 @@ export class ExecutionEnvironment {
   }
 
   /** Each raw line is one log event, as-is; the phase marker tells that a phase's output is complete. */
-  private pipeLines(stream: Readable, which: 'out' | 'err'): void {
+  private pipeLines(stream: Readable, which: 'out' | 'err', current: () => boolean): void {
     stream.setEncoding('utf8');
     let partial = '';
     stream.on('data', (chunk: string) => {
@@ -167,11 +187,12 @@ export class ExecutionEnvironment {
         if (line.endsWith(PHASE_MARKER)) {
           line = line.slice(0, -PHASE_MARKER.length);
           if (line) this.log.emit(line, now);
+          if (!current()) continue;
           this.markers[which]++;
           this.settleIfComplete();
           continue;
         }
-        if (which === 'err' && line.includes('heap out of memory')) this.heapExhausted = true;
+        if (which === 'err' && current() && line.includes('heap out of memory')) this.heapExhausted = true;
         if (line) this.log.emit(line.endsWith('\r') ? line.slice(0, -1) : line, now);
       }
       partial = text.slice(start);
