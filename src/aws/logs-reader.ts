@@ -55,39 +55,46 @@ export interface LineSource {
   readonly heads?: StreamHeads;
 }
 
-
-/** Files what a platform line says about its invocation; `ts` is the event's timestamp (NaN = unknown). */
-function notePlatformLine(message: string, into: { reported: Set<string>; started: Set<string>; platformFailed: Set<string>; spans: Map<string, InvocationSpan> }, ts: number): void {
-  const fact = parsePlatformLine(message);
-  if (!fact) return;
-  if (fact.started) into.started.add(fact.rid);
-  if (fact.ended) into.reported.add(fact.rid);
-  if (fact.failed) into.platformFailed.add(fact.rid);
-  if ((fact.started || fact.ended) && Number.isFinite(ts)) {
-    const span = into.spans.get(fact.rid) ?? {};
-    if (fact.started && !(span.start !== undefined && span.start <= ts)) span.start = ts;
-    if (fact.ended && !(span.end !== undefined && span.end >= ts)) span.end = ts;
-    into.spans.set(fact.rid, span);
-  }
-}
-
-export class ConsumerLogReader implements LineSource {
-  private readonly events = new Map<string, ConsumerLine[]>();
-  private lineCount = 0;
+/** What both readers learn from the platform's lines, and whether their evidence is whole. */
+abstract class PlatformEvidence {
+  protected readonly logs: LogsApi;
+  protected readonly opts: LogReaderOptions;
   readonly reported = new Set<string>();
   readonly started = new Set<string>();
   readonly platformFailed = new Set<string>();
   readonly spans = new Map<string, InvocationSpan>();
   readonly heads = new StreamHeads();
   problem: string | undefined;
-  private polled = false;
-  private newest: number;
-  private readonly opts: LogReaderOptions;
-  private readonly logs: LogsApi;
 
   constructor(logs: LogsApi, opts: LogReaderOptions) {
     this.logs = logs;
     this.opts = opts;
+  }
+
+  /** Files what a platform line says about its invocation; `ts` is the event's timestamp (NaN = unknown). */
+  protected notePlatformLine(message: string, ts: number): void {
+    const fact = parsePlatformLine(message);
+    if (!fact) return;
+    if (fact.started) this.started.add(fact.rid);
+    if (fact.ended) this.reported.add(fact.rid);
+    if (fact.failed) this.platformFailed.add(fact.rid);
+    if ((fact.started || fact.ended) && Number.isFinite(ts)) {
+      const span = this.spans.get(fact.rid) ?? {};
+      if (fact.started && !(span.start !== undefined && span.start <= ts)) span.start = ts;
+      if (fact.ended && !(span.end !== undefined && span.end >= ts)) span.end = ts;
+      this.spans.set(fact.rid, span);
+    }
+  }
+}
+
+export class ConsumerLogReader extends PlatformEvidence implements LineSource {
+  private readonly events = new Map<string, ConsumerLine[]>();
+  private lineCount = 0;
+  private polled = false;
+  private newest: number;
+
+  constructor(logs: LogsApi, opts: LogReaderOptions) {
+    super(logs, opts);
     this.newest = opts.startTime;
   }
 
@@ -99,7 +106,7 @@ export class ConsumerLogReader implements LineSource {
       this.heads.note(stream, ts, message);
       if (this.events.has(id)) return;
       if (ts > this.newest) this.newest = ts;
-      notePlatformLine(message, this, ts);
+      this.notePlatformLine(message, ts);
       const lines = parseConsumerLinesIn(message);
       if (lines.length === 0) return;
       this.events.set(id, lines);
@@ -211,21 +218,8 @@ export function insightsTimestamp(value: string | undefined): number {
  * A query returns at most 10,000 rows, so a window that fills up is split in halves until each part
  * fits; rows are kept by @ptr, so overlapping polls never count a line twice.
  */
-export class InsightsLogReader implements LineSource {
+export class InsightsLogReader extends PlatformEvidence implements LineSource {
   private readonly rows = new Map<string, ConsumerLine[]>();
-  readonly reported = new Set<string>();
-  readonly started = new Set<string>();
-  readonly platformFailed = new Set<string>();
-  readonly spans = new Map<string, InvocationSpan>();
-  readonly heads = new StreamHeads();
-  problem: string | undefined;
-  private readonly logs: LogsApi;
-  private readonly opts: LogReaderOptions;
-
-  constructor(logs: LogsApi, opts: LogReaderOptions) {
-    this.logs = logs;
-    this.opts = opts;
-  }
 
   async poll(): Promise<number> {
     const before = this.rows.size;
@@ -252,7 +246,7 @@ export class InsightsLogReader implements LineSource {
       if (!Number.isNaN(at)) this.heads.note(row['@logStream'], at, row['@message'] ?? '');
       if (this.rows.has(key)) continue;
       const message = row['@message'] ?? '';
-      notePlatformLine(message, this, at);
+      this.notePlatformLine(message, at);
       const lines = parseConsumerLinesIn(message);
       if (lines.length > 0) this.rows.set(key, lines);
     }
