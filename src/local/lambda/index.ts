@@ -8,7 +8,7 @@ import { LambdaApiError, errorResponse } from './errors.ts';
 import { InvocationEngine } from './invocation-engine.ts';
 import { invokeFunction } from './ops/invoke.ts';
 import { FunctionRegistry } from './registry.ts';
-import { matchRoute } from './routes.ts';
+import { dispatch } from './routes.ts';
 import type { LambdaState } from './service-state.ts';
 
 export interface LambdaServiceOptions {
@@ -41,12 +41,10 @@ export function createLambdaService(
   let closing: Promise<void> | undefined;
 
   const handle = async (req: StackRequest): Promise<StackResponse> => {
-    const route = matchRoute(req.method, req.path);
-    if (!route) {
-      return { status: 404, headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'UnknownOperationException' }, body: JSON.stringify({ Type: 'User', message: `Unknown operation ${req.method} ${req.path}` }) };
-    }
     try {
-      return await route.op(state, req, route.param);
+      const response = await dispatch(state, req);
+      if (response) return response;
+      return { status: 404, headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'UnknownOperationException' }, body: JSON.stringify({ Type: 'User', message: `Unknown operation ${req.method} ${req.path}` }) };
     } catch (err) {
       if (err instanceof LambdaApiError) return errorResponse(err);
       throw err;

@@ -1,6 +1,7 @@
-// What every Lambda operation module gets: the per-instance state of one Lambda service.
+// What every Lambda operation module gets: the per-instance state of one Lambda service, and the shape
+// of an operation (routes.ts decodes the REST-JSON request into its input and encodes its output).
 import type { StackContext } from '../context.ts';
-import type { StackRequest, StackResponse } from '../http.ts';
+import type { Operation } from '../operation.ts';
 import type { CodeStore } from './code-package.ts';
 import type { InvocationEngine } from './invocation-engine.ts';
 import type { FunctionRegistry } from './registry.ts';
@@ -12,11 +13,17 @@ export interface LambdaState {
   engine: InvocationEngine;
 }
 
-/** One AWS operation; `param` is the decoded path parameter (FunctionName or resource ARN), if any. */
-export type Operation = (state: LambdaState, req: StackRequest, param: string) => Promise<StackResponse>;
+/**
+ * Input members as AWS's model names them, from wherever the REST binding puts them: the JSON body,
+ * the path (`FunctionName`, `Resource`), the query string (`Qualifier`, `Marker`, `MaxItems`,
+ * `TagKeys`) and headers (Invoke's `InvocationType`, `LogType`, `ClientContext`; its raw `Payload`).
+ */
+export type LambdaInput = Record<string, unknown>;
 
-export function json(status: number, body: unknown, headers: Record<string, string> = {}): StackResponse {
-  return { status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
+export type LambdaOperation = Operation<LambdaState, LambdaInput>;
+
+/** An optional string member (query strings and headers arrive as strings or not at all). */
+export function optionalString(input: LambdaInput, name: string): string | undefined {
+  const value = input[name];
+  return typeof value === 'string' ? value : undefined;
 }
-
-export const noContent = (): StackResponse => ({ status: 204, headers: {}, body: '' });

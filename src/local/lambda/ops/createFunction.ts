@@ -2,12 +2,11 @@
 import { randomUUID } from 'node:crypto';
 import { LambdaApiError, invalidParameter } from '../errors.ts';
 import { lambdaTimestamp, toFunctionConfiguration, type FunctionRecord } from '../function-record.ts';
-import { json, type Operation } from '../service-state.ts';
+import type { LambdaOperation } from '../service-state.ts';
 import * as v from '../validate.ts';
 import { loggingConfigOf } from './updateFunctionConfiguration.ts';
 
-export const createFunction: Operation = async (state, req) => {
-  const body = v.parseJsonBody(req.body);
+export const createFunction: LambdaOperation = async (state, body) => {
   const name = v.validateName(body.FunctionName);
   if (body.PackageType === 'Image') throw invalidParameter('The local stack only runs Zip functions (PackageType Image is not available locally).');
   const role = v.validateRole(body.Role);
@@ -48,7 +47,7 @@ export const createFunction: Operation = async (state, req) => {
     tags: { ...((body.Tags as Record<string, string> | undefined) ?? {}) },
   };
   state.registry.functions.set(name, fn);
-  const response = json(201, toFunctionConfiguration(fn, state.ctx.region));
+  const response = toFunctionConfiguration(fn, state.ctx.region);
   state.registry.later(() => {
     if (state.registry.functions.get(name) !== fn) return;
     fn.state = 'Active';

@@ -1,9 +1,9 @@
 // GetAccountSettings: GET /2016-08-19/account-settings (AWS's default quotas; usage from this stack).
-import { json, type Operation } from '../service-state.ts';
+import type { LambdaOperation } from '../service-state.ts';
 
-export const getAccountSettings: Operation = async (state) => {
+export const getAccountSettings: LambdaOperation = (state) => {
   const functions = [...state.registry.functions.values()];
-  return json(200, {
+  return {
     AccountLimit: {
       TotalCodeSize: 80_530_636_800,
       CodeSizeUnzipped: 262_144_000,
@@ -12,5 +12,5 @@ export const getAccountSettings: Operation = async (state) => {
       UnreservedConcurrentExecutions: 1000,
     },
     AccountUsage: { TotalCodeSize: functions.reduce((sum, fn) => sum + fn.codeSize, 0), FunctionCount: functions.length },
-  });
+  };
 };

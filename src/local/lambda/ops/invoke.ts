@@ -3,9 +3,8 @@
 // X-Amz-Function-Error; `X-Amz-Log-Type: Tail` returns the invocation's last 4 KB of log.
 import type { InvokeOutcome } from '../../context.ts';
 import { LambdaInvokeError } from '../../context.ts';
-import type { StackResponse } from '../../http.ts';
 import { LambdaApiError, invalidParameter } from '../errors.ts';
-import type { LambdaState, Operation } from '../service-state.ts';
+import { optionalString, type LambdaOperation, type LambdaState } from '../service-state.ts';
 
 export const MAX_SYNC_REQUEST_BYTES = 6_291_456;
 /** Async payload limit: 256 KB in the 2023 docs, 1 MB since AWS raised it (not yet confirmed against AWS: we take the larger). */
@@ -51,14 +50,24 @@ export async function invokeFunction(state: LambdaState, nameOrArn: string, payl
   }
 }
 
-export const invoke: Operation = async (state, req, param) => {
-  const type = (req.headers['x-amz-invocation-type'] ?? 'RequestResponse') as InvocationType;
+/** Invoke's output members; routes.ts puts all but Payload and StatusCode in headers. */
+export interface InvokeOutput {
+  StatusCode: number;
+  Payload: Buffer;
+  ExecutedVersion: string;
+  RequestId?: string;
+  FunctionError?: string;
+  LogResult?: string;
+}
+
+export const invoke: LambdaOperation = async (state, input): Promise<InvokeOutput> => {
+  const type = (optionalString(input, 'InvocationType') ?? 'RequestResponse') as InvocationType;
   if (!['RequestResponse', 'Event', 'DryRun'].includes(type)) {
     throw invalidParameter(`1 validation error detected: Value '${type}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]`);
   }
-  const logType = req.headers['x-amz-log-type'] ?? 'None';
+  const logType = optionalString(input, 'LogType') ?? 'None';
   let clientContext: unknown;
-  const cc = req.headers['x-amz-client-context'];
+  const cc = optionalString(input, 'ClientContext');
   if (cc) {
     try {
       clientContext = JSON.parse(Buffer.from(cc, 'base64').toString('utf8'));
@@ -66,17 +75,15 @@ export const invoke: Operation = async (state, req, param) => {
       throw invalidParameter('Client context must be a valid Base64-encoded JSON object.');
     }
   }
-  const outcome = await invokeFunction(state, param, req.body, {
+  const outcome = await invokeFunction(state, String(input.FunctionName), input.Payload as Buffer, {
     invocationType: type,
     tail: logType === 'Tail' && type === 'RequestResponse',
     clientContext,
-    qualifier: req.query.get('Qualifier'),
+    qualifier: optionalString(input, 'Qualifier'),
   });
-  const headers: Record<string, string> = { 'x-amz-executed-version': outcome.executedVersion };
-  if (outcome.requestId) headers['x-amzn-requestid'] = outcome.requestId;
-  if (outcome.functionError) headers['x-amz-function-error'] = outcome.functionError;
-  if (outcome.logResult !== undefined) headers['x-amz-log-result'] = outcome.logResult;
-  const response: StackResponse = { status: outcome.statusCode, headers, body: outcome.payload };
-  if (outcome.statusCode === 200) headers['content-type'] = 'application/json';
-  return response;
+  const out: InvokeOutput = { StatusCode: outcome.statusCode, Payload: outcome.payload, ExecutedVersion: outcome.executedVersion };
+  if (outcome.requestId) out.RequestId = outcome.requestId;
+  if (outcome.functionError) out.FunctionError = outcome.functionError;
+  if (outcome.logResult !== undefined) out.LogResult = outcome.logResult;
+  return out;
 };

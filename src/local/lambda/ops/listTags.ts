@@ -1,7 +1,7 @@
 // ListTags: GET /2017-03-31/tags/{arn} → {Tags}.
-import { json, type Operation } from '../service-state.ts';
+import type { LambdaOperation } from '../service-state.ts';
 
-export const listTags: Operation = async (state, _req, param) => {
-  const fn = state.registry.get(param);
-  return json(200, { Tags: { ...fn.tags } });
+export const listTags: LambdaOperation = (state, input) => {
+  const fn = state.registry.get(String(input.Resource));
+  return { Tags: { ...fn.tags } };
 };

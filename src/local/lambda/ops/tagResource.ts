@@ -1,12 +1,11 @@
 // TagResource: POST /2017-03-31/tags/{arn} with {Tags} → 204.
 import { invalidParameter } from '../errors.ts';
-import { noContent, type Operation } from '../service-state.ts';
-import { parseJsonBody } from '../validate.ts';
+import type { LambdaOperation } from '../service-state.ts';
 
-export const tagResource: Operation = async (state, req, param) => {
-  const fn = state.registry.get(param);
-  const tags = parseJsonBody(req.body).Tags;
+export const tagResource: LambdaOperation = (state, input) => {
+  const fn = state.registry.get(String(input.Resource));
+  const tags = input.Tags;
   if (!tags || typeof tags !== 'object' || Array.isArray(tags)) throw invalidParameter('Tags must be a map of strings.');
   for (const [k, val] of Object.entries(tags)) fn.tags[k] = String(val);
-  return noContent();
+  return undefined;
 };

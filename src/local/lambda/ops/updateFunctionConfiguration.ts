@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { LambdaApiError, invalidParameter } from '../errors.ts';
 import { lambdaTimestamp, toFunctionConfiguration, type FunctionRecord, type LoggingConfig } from '../function-record.ts';
-import { json, type LambdaState, type Operation } from '../service-state.ts';
+import type { LambdaOperation, LambdaState } from '../service-state.ts';
 import * as v from '../validate.ts';
 
 export function loggingConfigOf(raw: unknown, name: string, previous?: LoggingConfig): LoggingConfig {
@@ -45,9 +45,8 @@ export function finishUpdate(state: LambdaState, fn: FunctionRecord): Record<str
   return config;
 }
 
-export const updateFunctionConfiguration: Operation = async (state, req, param) => {
-  const fn = state.registry.get(param);
-  const body = v.parseJsonBody(req.body);
+export const updateFunctionConfiguration: LambdaOperation = (state, body) => {
+  const fn = state.registry.get(String(body.FunctionName));
   beginUpdate(fn, body.RevisionId);
   // Validate everything before changing anything.
   const next = {
@@ -65,5 +64,5 @@ export const updateFunctionConfiguration: Operation = async (state, req, param) 
   if (body.EphemeralStorage) fn.ephemeralStorageSize = Number((body.EphemeralStorage as { Size?: number }).Size ?? fn.ephemeralStorageSize);
   const config = finishUpdate(state, fn);
   void state.engine.retire(fn.name);
-  return json(200, config);
+  return config;
 };
