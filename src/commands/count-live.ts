@@ -20,6 +20,9 @@ import { errorName } from '../aws/errors.ts';
 import { invocationIntervals, maxOverlap, type InvocationInterval } from '../core/invocations.ts';
 import { recordVersion } from '../consumer/ddbs_identity.mjs';
 
+/** While new lines keep arriving, the stream is not read; it is read once they pause this long. */
+const STREAM_QUIET_MS = 1000;
+
 /**
  * How long after a log line is written count trusts that the lines before it are readable too.
  * Local: the stack hands events to its log store within 200 ms, 2 s is ample. AWS: CloudWatch Logs
@@ -181,7 +184,10 @@ export async function countLive(run: LiveRun, clients: Clients, target: Target, 
   let judged: ReturnType<typeof judge>;
   let shardsSeen: number | undefined;
   let passes = 0;
+  /** Whether this pass could end the wait on something other than "complete" (which needs the stream read). */
+  const mayStop = (): boolean => !o.wait || Boolean(logs.problem ?? ev.goneProblem) || o.now() - lastNew >= Math.min(STREAM_QUIET_MS, o.idleS * 1000) || o.now() - started >= o.timeoutS * 1000;
   for (;;) {
+    let provisional = false;
     const fresh = await logs.poll();
     if (fresh > 0) lastNew = o.now();
     // A seeded run whose every record the consumer processed is complete whatever the stream holds:
@@ -191,10 +197,15 @@ export async function countLive(run: LiveRun, clients: Clients, target: Target, 
     // read, not beside it: both parse in this process, and overlapping them slowed the common,
     // complete case (measured in BENCHMARKS.md, count-stream).
     // Without new lines the answer from the lines alone cannot have changed: no second reconcile.
-    const early = run.seeded && ev.stream && !ev.streamProblem && (fresh > 0 || passes === 0) ? judge(run, ev, table, scanned, mapping, filter, grace, o.now(), timeoutMs, false) : undefined;
+    const early = run.seeded && ev.stream && !ev.streamProblem && (fresh > 0 || passes === 0 || !mayStop()) ? judge(run, ev, table, scanned, mapping, filter, grace, o.now(), timeoutMs, false) : undefined;
     if (early?.decision.verdict === 'complete') {
       judged = { ...early, hops: { ...early.hops, inStream: early.r.written } };
       shardsSeen = await countShards(ev);
+    } else if (early && !mayStop()) {
+      // Lines are still arriving: no stop but "complete" can be decided now, so the stream read
+      // (which would compete with the consumer for CPU on a small machine) waits for a quiet moment.
+      judged = early;
+      provisional = true;
     } else {
       await pollStream(ev, o.now);
       judged = judge(run, ev, table, scanned, mapping, filter, grace, o.now(), timeoutMs);
@@ -211,6 +222,8 @@ export async function countLive(run: LiveRun, clients: Clients, target: Target, 
     o.onProgress?.({ phase: `Counting ${run.label}`, done: r.processed + hops.filtered, total: r.written, unit: 'accounted for', detail: `${r.delivered} delivered${r.running ? `, ${r.running} running` : ''}` });
     const pending = HOPS.reduce((n, h) => n + hops.pending[h], 0);
     if (decision.verdict === 'complete') stoppedBecause = 'complete';
+    // A judgement from the lines alone can prove "complete", nothing else: keep waiting.
+    else if (provisional) stoppedBecause = 'single-pass';
     else if (logs.problem || ev.goneProblem || (ev.logGaps && pending === 0)) stoppedBecause = 'evidence-gone';
     else if (decision.verdict === 'incomplete' && pending === 0) stoppedBecause = 'drained';
     else if (o.now() - started >= o.timeoutS * 1000) stoppedBecause = 'timeout';

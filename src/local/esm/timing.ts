@@ -15,7 +15,7 @@ export interface EsmTimings {
 
 export const DEFAULT_TIMINGS: EsmTimings = {
   pollIntervalMs: 250,
-  transitionDelayMs: 500,
+  transitionDelayMs: 100,
   // AWS's schedule is undocumented; Kinesis showed 8 invocations in 60 s, which 1 s doubling to a 10 s
   // cap reproduces.
   retryBaseDelayMs: 1000,
