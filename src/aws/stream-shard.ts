@@ -3,16 +3,10 @@
 // stream, keeps the shards' positions between polls and runs several shards at once.
 import { GetRecordsCommand, GetShardIteratorCommand, type _Record, type AttributeValue } from '@aws-sdk/client-dynamodb-streams';
 import { errorName, translateAwsError } from './errors.ts';
+import type { StreamFact } from '../core/stream-view.ts';
 
-export interface StreamRecordFact {
-  shardId: string;
-  /** As DynamoDB issued it (decimal string); order with compareSequenceNumbers. */
-  sequenceNumber: string;
-  eventName: 'INSERT' | 'MODIFY' | 'REMOVE';
-  /** The record's Keys: the whole primary key. */
-  keys: Record<string, AttributeValue>;
-  approximateCreationMs: number;
-}
+/** A stream record as read, before count adds what it judges (filtered, version): its keys still typed. */
+export type StreamRecordFact = Pick<StreamFact, 'shardId' | 'sequenceNumber' | 'eventName' | 'approximateCreationMs'> & { keys: Record<string, AttributeValue> };
 
 /** What a read reports about one shard. */
 export interface StreamShardSummary {

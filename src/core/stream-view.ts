@@ -10,8 +10,10 @@ import { seededRecordId, type ExpectedRecords, type StreamRecordRef } from './re
 
 export interface StreamFact {
   shardId: string;
+  /** As DynamoDB issued it (decimal string); order with compareSequenceNumbers. */
   sequenceNumber: string;
   eventName: 'INSERT' | 'MODIFY' | 'REMOVE';
+  /** The record's Keys: the whole primary key. */
   keys: Record<string, unknown>;
   approximateCreationMs: number;
   newImage?: Record<string, unknown>;
