@@ -190,9 +190,12 @@ describe('independence', () => {
     await createMapping(h, streamArn, { BatchSize: 2 });
     await putSequential(file.ddb(), table, items(0, 6));
     const good = () => h.invoker.calls.filter((c) => c.functionArn.endsWith(':consumer')).flatMap((c) => c.records.map((r) => r.dynamodb.Keys.pk!.S));
+    const broken = () => h.invoker.calls.filter((c) => c.functionArn.endsWith(':broken')).length;
     await waitFor('consumer records', () => good().length >= 6);
     assert.deepEqual(good(), range(0, 6));
-    assert.ok(h.invoker.calls.filter((c) => c.functionArn.endsWith(':broken')).length >= 2, 'the failing mapping retries');
+    // How many retries the failing mapping made by the time the other one was done depends on the
+    // machine's load: wait for a retry rather than expect one already.
+    await waitFor('the failing mapping retries', () => broken() >= 2);
   });
 
   test('a mapping is bound to its stream: a re-created table is a new stream it never reads', async () => {
