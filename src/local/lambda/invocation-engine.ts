@@ -161,7 +161,8 @@ export class InvocationEngine {
       } else if (init.kind !== 'ready') {
         initFailure = init;
         const errorType = init.kind === 'initError' ? errorTypeOf(init.payload) : diedErrorType(init as DiedResult);
-        log.emit(initReportLine(initDurationMs, init.kind === 'died' && init.reason === 'timeout' ? 'timeout' : 'error', errorType), wallNow());
+        // Nothing kills a first init for time any more (an overrun is retried above), so this is an error.
+        log.emit(initReportLine(initDurationMs, 'error', errorType), wallNow());
       }
     }
 

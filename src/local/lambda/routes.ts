@@ -2,7 +2,7 @@
 // its input is decoded from the path, query string, headers and body, and how its output becomes a
 // response. A table, matched in order, so a more specific path comes before a shorter one.
 import type { StackRequest, StackResponse } from '../http.ts';
-import type { LambdaInput, LambdaOperation } from './service-state.ts';
+import type { LambdaInput, LambdaOperation, LambdaState } from './service-state.ts';
 import { parseJsonBody } from './validate.ts';
 import { createFunction } from './ops/createFunction.ts';
 import { deleteFunction } from './ops/deleteFunction.ts';
@@ -81,7 +81,7 @@ export const ROUTES: Route[] = [
 ];
 
 /** Finds the route, decodes the input, runs the operation and encodes its output; undefined = no such route. */
-export async function dispatch(state: Parameters<LambdaOperation>[0], req: StackRequest): Promise<StackResponse | undefined> {
+export async function dispatch(state: LambdaState, req: StackRequest): Promise<StackResponse | undefined> {
   for (const route of ROUTES) {
     if (route.method !== req.method) continue;
     const m = route.path.exec(req.path);
