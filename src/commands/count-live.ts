@@ -184,6 +184,8 @@ export async function countLive(run: LiveRun, clients: Clients, target: Target, 
   let judged: ReturnType<typeof judge>;
   let shardsSeen: number | undefined;
   let passes = 0;
+  /** The last judgement from the lines alone, reused while no new lines arrive and the stream is not read yet. */
+  let lastLinesOnly: ReturnType<typeof judge> | undefined;
   /** Whether this pass could end the wait on something other than "complete" (which needs the stream read). */
   const mayStop = (): boolean => !o.wait || Boolean(logs.problem ?? ev.goneProblem) || o.now() - lastNew >= Math.min(STREAM_QUIET_MS, o.idleS * 1000) || o.now() - started >= o.timeoutS * 1000;
   for (;;) {
@@ -197,11 +199,14 @@ export async function countLive(run: LiveRun, clients: Clients, target: Target, 
     // read, not beside it: both parse in this process, and overlapping them slowed the common,
     // complete case (measured in BENCHMARKS.md, count-stream).
     // Without new lines the answer from the lines alone cannot have changed: no second reconcile.
-    const early = run.seeded && ev.stream && !ev.streamProblem && (fresh > 0 || passes === 0 || !mayStop()) ? judge(run, ev, table, scanned, mapping, filter, grace, o.now(), timeoutMs, false) : undefined;
+    const quiet = mayStop();
+    const linesOnly = run.seeded && ev.stream && !ev.streamProblem;
+    const early = linesOnly && (fresh > 0 || passes === 0) ? judge(run, ev, table, scanned, mapping, filter, grace, o.now(), timeoutMs, false) : linesOnly && !quiet ? lastLinesOnly : undefined;
+    lastLinesOnly = early;
     if (early?.decision.verdict === 'complete') {
       judged = { ...early, hops: { ...early.hops, inStream: early.r.written } };
       shardsSeen = await countShards(ev);
-    } else if (early && !mayStop()) {
+    } else if (early && !quiet) {
       // Lines are still arriving: no stop but "complete" can be decided now, so the stream read
       // (which would compete with the consumer for CPU on a small machine) waits for a quiet moment.
       judged = early;
