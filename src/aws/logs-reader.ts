@@ -53,7 +53,19 @@ export interface LineSource {
   readonly problem: string | undefined;
   /** Each log stream's earliest event read, when the source can tell streams apart. */
   readonly heads?: StreamHeads;
+  /** Timestamp of the newest event read, of any kind (platform lines included); -Infinity before any. */
+  readonly newestEventAt: number;
+  /**
+   * Whether the function is visibly at work: an environment initializing (INIT_START, no START after
+   * it yet) or an invocation started and not reported, within the time Lambda allows either.
+   */
+  busy(now: number, functionTimeoutMs: number): boolean;
 }
+
+/** Lambda's limit on an environment's init phase; after it comes the invocation's START either way. */
+const INIT_LIMIT_MS = 10_000;
+/** Slack for a line written just after a limit passed, or still on its way to the log. */
+const LIMIT_SLACK_MS = 5_000;
 
 /** What both readers learn from the platform's lines, and whether their evidence is whole. */
 abstract class PlatformEvidence {
@@ -65,16 +77,37 @@ abstract class PlatformEvidence {
   readonly spans = new Map<string, InvocationSpan>();
   readonly heads = new StreamHeads();
   problem: string | undefined;
+  newestEventAt = Number.NEGATIVE_INFINITY;
+  /** Started, not yet reported: request id → START timestamp. */
+  private readonly open = new Map<string, number>();
+  /** Per log stream (one environment), its newest INIT_START and its newest START: initializing while the first is newer. */
+  private readonly initAt = new Map<string, number>();
+  private readonly startAt = new Map<string, number>();
 
   constructor(logs: LogsApi, opts: LogReaderOptions) {
     this.logs = logs;
     this.opts = opts;
   }
 
-  /** Files what a platform line says about its invocation; `ts` is the event's timestamp (NaN = unknown). */
-  protected notePlatformLine(message: string, ts: number): void {
+  busy(now: number, functionTimeoutMs: number): boolean {
+    for (const [stream, at] of this.initAt) if (!((this.startAt.get(stream) ?? -Infinity) >= at) && now - at < INIT_LIMIT_MS + LIMIT_SLACK_MS) return true;
+    for (const at of this.open.values()) if (now - at < functionTimeoutMs + LIMIT_SLACK_MS) return true;
+    return false;
+  }
+
+  /**
+   * Files what a platform line says about its invocation or environment; `ts` is the event's
+   * timestamp (NaN = unknown), `stream` its log stream (one environment's). Events may be read more
+   * than once (overlapping polls): every fact here is idempotent.
+   */
+  protected notePlatformLine(message: string, ts: number, stream: string | undefined): void {
+    if (Number.isFinite(ts) && ts > this.newestEventAt) this.newestEventAt = ts;
+    if (stream !== undefined && Number.isFinite(ts) && isInitStart(message)) keepNewest(this.initAt, stream, ts);
     const fact = parsePlatformLine(message);
     if (!fact) return;
+    if (fact.started && stream !== undefined && Number.isFinite(ts)) keepNewest(this.startAt, stream, ts);
+    if (fact.started && !this.reported.has(fact.rid) && Number.isFinite(ts)) this.open.set(fact.rid, ts);
+    if (fact.ended) this.open.delete(fact.rid);
     if (fact.started) this.started.add(fact.rid);
     if (fact.ended) this.reported.add(fact.rid);
     if (fact.failed) this.platformFailed.add(fact.rid);
@@ -85,6 +118,15 @@ abstract class PlatformEvidence {
       this.spans.set(fact.rid, span);
     }
   }
+}
+
+function keepNewest(map: Map<string, number>, key: string, ts: number): void {
+  if (!((map.get(key) ?? -Infinity) >= ts)) map.set(key, ts);
+}
+
+/** An environment's first line: its init begins (text or JSON log format). */
+function isInitStart(message: string): boolean {
+  return message.startsWith('INIT_START') || message.includes('"platform.initStart"');
 }
 
 export class ConsumerLogReader extends PlatformEvidence implements LineSource {
@@ -106,7 +148,7 @@ export class ConsumerLogReader extends PlatformEvidence implements LineSource {
       this.heads.note(stream, ts, message);
       if (this.events.has(id)) return;
       if (ts > this.newest) this.newest = ts;
-      this.notePlatformLine(message, ts);
+      this.notePlatformLine(message, ts, stream);
       const lines = parseConsumerLinesIn(message);
       if (lines.length === 0) return;
       this.events.set(id, lines);
@@ -246,7 +288,7 @@ export class InsightsLogReader extends PlatformEvidence implements LineSource {
       if (!Number.isNaN(at)) this.heads.note(row['@logStream'], at, row['@message'] ?? '');
       if (this.rows.has(key)) continue;
       const message = row['@message'] ?? '';
-      this.notePlatformLine(message, at);
+      this.notePlatformLine(message, at, row['@logStream']);
       const lines = parseConsumerLinesIn(message);
       if (lines.length > 0) this.rows.set(key, lines);
     }

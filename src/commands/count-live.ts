@@ -179,7 +179,9 @@ export async function countLive(run: LiveRun, clients: Clients, target: Target, 
   const grace = ingestionGraceMs(target);
   const timeoutMs = (run.att?.timeoutS ?? 900) * 1000;
   const started = o.now();
+  /** When count last saw the log move: new consumer lines, or a newer platform line (an init, a START, a REPORT). */
   let lastNew = o.now();
+  let newestSeen = logs.newestEventAt;
   let stoppedBecause: StopReason = 'single-pass';
   let judged: ReturnType<typeof judge>;
   let shardsSeen: number | undefined;
@@ -190,7 +192,10 @@ export async function countLive(run: LiveRun, clients: Clients, target: Target, 
   const mayStop = (): boolean => !o.wait || Boolean(logs.problem ?? ev.goneProblem) || o.now() - lastNew >= Math.min(STREAM_QUIET_MS, o.idleS * 1000) || o.now() - started >= o.timeoutS * 1000;
   for (;;) {
     let provisional = false;
-    const fresh = await logs.poll();
+    // Platform lines count as activity too: a slow cold start logs INIT_START and then nothing until
+    // its START, and a REPORT can change an invocation's outcome without a consumer line.
+    const fresh = (await logs.poll()) + (logs.newestEventAt > newestSeen ? 1 : 0);
+    newestSeen = logs.newestEventAt;
     if (fresh > 0) lastNew = o.now();
     // A seeded run whose every record the consumer processed is complete whatever the stream holds:
     // a delivered record came through the stream, so in stream = written is proven by delivery. The
@@ -232,7 +237,9 @@ export async function countLive(run: LiveRun, clients: Clients, target: Target, 
     else if (logs.problem || ev.goneProblem || (ev.logGaps && pending === 0)) stoppedBecause = 'evidence-gone';
     else if (decision.verdict === 'incomplete' && pending === 0) stoppedBecause = 'drained';
     else if (o.now() - started >= o.timeoutS * 1000) stoppedBecause = 'timeout';
-    else if (r.running === 0 && o.now() - lastNew >= o.idleS * 1000) stoppedBecause = 'idle';
+    // Idle means nothing at all is happening: no batch at work, and no environment initializing or
+    // invocation started that the log shows (a cold start on a loaded machine can take seconds).
+    else if (r.running === 0 && !logs.busy(o.now(), timeoutMs) && o.now() - lastNew >= o.idleS * 1000) stoppedBecause = 'idle';
     if (stoppedBecause !== 'single-pass') break;
     await sleep(o.pollMs, o.signal);
     o.signal?.throwIfAborted();

@@ -1,5 +1,6 @@
 // Lambda (REST-JSON 2015-03-31): functions, Invoke, execution environments. One instance per stack; all
 // state lives in the returned object. `invoker` is the in-process Invoke the ESM poller uses.
+import os from 'node:os';
 import type { InvokeOutcome, LambdaInvoker, LogsStore, StackContext } from '../context.ts';
 import { LambdaInvokeError } from '../context.ts';
 import type { StackRequest, StackResponse } from '../http.ts';
@@ -20,6 +21,8 @@ export interface LambdaServiceOptions {
   memoryCheckIntervalMs?: number;
   /** How long an environment's init may run before Lambda retries it inside the invocation (default 10 s, as on AWS). */
   initTimeoutMs?: number;
+  /** Environments initializing at once across the stack; more wait for a slot (default: twice the cores, at least 4). */
+  concurrentInits?: number;
 }
 
 export function createLambdaService(
@@ -36,6 +39,7 @@ export function createLambdaService(
       concurrencyPerFunction: options.concurrencyPerFunction ?? 10,
       memoryCheckIntervalMs: options.memoryCheckIntervalMs ?? 50,
       initTimeoutMs: options.initTimeoutMs ?? 10_000,
+      concurrentInits: options.concurrentInits ?? Math.max(4, 2 * os.availableParallelism()),
     }),
   };
   let closing: Promise<void> | undefined;

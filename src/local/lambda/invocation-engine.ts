@@ -12,6 +12,7 @@ import type { EnvironmentSpec } from './runtime/launch.ts';
 import { LogSink } from './runtime/log-sink.ts';
 import { MemoryWatchdog } from './runtime/memory-watchdog.ts';
 import { EnvironmentPool, type Lease } from './runtime/pool.ts';
+import { InitGate } from './runtime/init-gate.ts';
 import { endLine, initReportLine, initStartLine, reportLine, startLine, type ReportFields } from './platform-log.ts';
 import { wallNow } from '../clock.ts';
 
@@ -21,6 +22,8 @@ export interface EngineOptions {
   concurrencyPerFunction: number;
   memoryCheckIntervalMs: number;
   initTimeoutMs: number;
+  /** Inits running at once across the stack; the others wait for a slot (see InitGate). */
+  concurrentInits: number;
 }
 
 type DiedResult = Extract<PhaseResult, { kind: 'died' }>;
@@ -31,6 +34,7 @@ export class InvocationEngine {
   private readonly options: EngineOptions;
   private readonly pools = new Map<string, { revisionId: string; pool: EnvironmentPool }>();
   private readonly watchdog: MemoryWatchdog;
+  private readonly initGate: InitGate;
   private readonly background = new Set<Promise<unknown>>();
   /** Probed once per interpreter command (a function may name its own, PYTHON_VARIABLE). */
   private readonly pythons = new Map<string, Promise<PythonProbe>>();
@@ -41,6 +45,7 @@ export class InvocationEngine {
     this.logs = logs;
     this.options = options;
     this.watchdog = new MemoryWatchdog(options.memoryCheckIntervalMs);
+    this.initGate = new InitGate(options.concurrentInits, options.initTimeoutMs);
   }
 
   /** Synchronous (RequestResponse) invocation. */
@@ -87,6 +92,7 @@ export class InvocationEngine {
   async close(): Promise<void> {
     this.closed = true;
     this.watchdog.close();
+    this.initGate.open();
     const pools = [...this.pools.values()];
     this.pools.clear();
     await Promise.all(pools.map((p) => p.pool.destroy()));
@@ -146,9 +152,11 @@ export class InvocationEngine {
     if (tail) log.startCapture();
     if (cold) {
       const { python, note } = await this.interpreterFor(fn);
+      const leaveGate = await this.initGate.enter();
       log.emit(initStartLine(fn.runtime, this.ctx.region, note), wallNow());
       const t0 = performance.now();
       const init = await withinLimit(env.start(python), this.options.initTimeoutMs);
+      leaveGate();
       initDurationMs = performance.now() - t0;
       if (init === 'overran') {
         // Lambda's rule: an init not done in 10 s is retried from scratch at the first invocation, with
@@ -177,11 +185,14 @@ export class InvocationEngine {
       outcome = { ...base, payload: body, functionError: 'Unhandled' };
     } else {
       const timeoutMs = fn.timeout * 1000;
+      // The retried init waits for its slot before the function's timer starts: the wait is the stack's, not the function's.
+      const leaveGate = retryInit === undefined ? undefined : await this.initGate.enter();
       const t1 = performance.now();
       const deadline = wallNow() + timeoutMs;
       const timer = setTimeout(() => void env.kill('timeout'), timeoutMs);
       this.watchdog.watch(env);
       const reinit = retryInit === undefined ? undefined : await this.initInsideInvoke(env, retryInit, log);
+      leaveGate?.();
       const result = reinit ?? (await env.invoke({ t: 'invoke', id: requestId, arn: fn.arn, deadline, cc: clientContext }, payload));
       clearTimeout(timer);
       if (reinit?.kind === 'handlerError') report.status = { status: 'error', errorType: errorTypeOf(reinit.payload) };

@@ -32,13 +32,21 @@ except Exception:
     pass
 print(json.dumps(info))`;
 
+/**
+ * How long the probe may take. Importing boto3 costs a second of CPU, more through a pyenv shim, and
+ * on a busy machine much more: too short a limit calls a working interpreter broken.
+ */
+const PROBE_TIMEOUT_MS = 60_000;
+
 /** Runs `command` (a name on PATH or a path) to learn its executable, version and SDK. */
 export function probePython(command: string, env: Record<string, string | undefined>): Promise<PythonProbe> {
   return new Promise((resolve) => {
-    execFile(command, ['-c', PROBE], { env: env as NodeJS.ProcessEnv, timeout: 20_000 }, (err, stdout) => {
+    execFile(command, ['-c', PROBE], { env: env as NodeJS.ProcessEnv, timeout: PROBE_TIMEOUT_MS }, (err, stdout) => {
       if (err) {
-        const code = (err as { code?: unknown }).code;
-        return resolve({ ok: false, reason: code === 'ENOENT' ? `${command} was not found` : `${command} did not run (${err.message.split('\n')[0]})` });
+        const { code, killed } = err as { code?: unknown; killed?: boolean };
+        if (code === 'ENOENT') return resolve({ ok: false, reason: `${command} was not found` });
+        if (killed) return resolve({ ok: false, reason: `${command} did not answer within ${PROBE_TIMEOUT_MS / 1000} s (is the machine overloaded?)` });
+        return resolve({ ok: false, reason: `${command} did not run (${err.message.split('\n')[0]})` });
       }
       try {
         const info = JSON.parse(stdout.trim().split('\n').pop() ?? '') as PythonInterpreter;
