@@ -3,7 +3,7 @@
 // records it has no evidence about were lost. Every fact is checked with boto3's own reads.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { attach, boto3, countJson, createAndAttach, readIndependently, seed, startAdversarySandbox, stopAdversarySandbox, type AdversarySandbox } from '../helpers/adversarial.ts';
+import { attach, boto3, countJson, createAndAttach, explain, readIndependently, seed, startAdversarySandbox, stopAdversarySandbox, type AdversarySandbox } from '../helpers/adversarial.ts';
 
 const CREATE_TABLE = `
 ddb = boto3.client('dynamodb')
@@ -96,11 +96,12 @@ describe('adversarial evidence (one stack, cases in parallel)', { concurrency: t
     assert.notEqual(single.cell.verdict, 'incomplete', 'a single pass right after seed never concludes "lost"');
     const { code, cell } = await countJson(sb, ['--run', runId, '--wait', '--idle', '3']);
     const ind = await readIndependently(sb, att.logGroup, 'adv-slow');
-    assert.equal(ind.doneOk, ind.invocations, 'independent: every invocation ended well');
-    assert.equal(ind.seededRecordsDelivered, 20);
-    assert.equal(cell.verdict, 'complete');
-    assert.equal(code, 0);
-    assert.equal(cell.processed, 20);
+    const why = explain(ind, cell);
+    assert.equal(cell.verdict, 'complete', why);
+    assert.equal(ind.doneOk, ind.invocations, `independent: every invocation ended well\n${why}`);
+    assert.equal(ind.seededRecordsDelivered, 20, why);
+    assert.equal(code, 0, why);
+    assert.equal(cell.processed, 20, why);
   });
 
   it('withstood: a mapping disabled mid-run → incomplete at not-delivered, with the note', { timeout: 300_000 }, async () => {

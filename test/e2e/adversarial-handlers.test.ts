@@ -5,7 +5,7 @@
 // cannot forge a request id for) and of the stream. Cases share one stack and run concurrently.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { attach, countJson, readIndependently, seed, startAdversarySandbox, stopAdversarySandbox, writeHandler, type AdversarySandbox, type Attached } from '../helpers/adversarial.ts';
+import { attach, countJson, explain, readIndependently, seed, startAdversarySandbox, stopAdversarySandbox, writeHandler, type AdversarySandbox, type Attached } from '../helpers/adversarial.ts';
 
 const ITEMS = 20;
 
@@ -115,78 +115,79 @@ describe('adversarial handlers (one stack, cases in parallel)', { concurrency: t
     // 30 s. Healthy cases end sooner: drained (every record placed) or complete.
     const { code, cell } = await countJson(sb!, ['--run', runId, '--wait', '--idle', '30', '--timeout', '180']);
     const ind = await readIndependently(sb!, att.logGroup, att.table);
-    assert.equal(ind.streamRecords, ITEMS, 'independent: every write is in the stream');
-    return { code, cell, ind };
+    const why = explain(ind, cell);
+    assert.equal(ind.streamRecords, ITEMS, `independent: every write is in the stream\n${why}`);
+    return { code, cell, ind, why };
   }
 
   /** Every batch failed (independently: no invocation ended well) and retries were 0: all records are lost at handler-failed. */
-  function assertLostAtHandler(code: number, cell: { verdict: string; processed: number; missingByHop: Record<string, number> }) {
+  function assertLostAtHandler(code: number, cell: { verdict: string; processed: number; missingByHop: Record<string, number> }, why: string) {
     const seen = { verdict: cell.verdict, code, processed: cell.processed, handlerFailed: cell.missingByHop['handler-failed'] };
-    assert.deepEqual(seen, { verdict: 'incomplete', code: 1, processed: 0, handlerFailed: ITEMS }, JSON.stringify(cell));
+    assert.deepEqual(seen, { verdict: 'incomplete', code: 1, processed: 0, handlerFailed: ITEMS }, `${JSON.stringify(cell)}\n${why}`);
   }
 
   it('finding 1: a forged done line followed by a process exit is not a success', { timeout: 300_000 }, async () => {
-    const { code, cell, ind } = await counted('forgeddone');
-    assert.equal(ind.runtimeErrors, ind.invocations, 'independent: every invocation ended in Runtime.ExitError');
-    assertLostAtHandler(code, cell);
+    const { code, cell, ind, why } = await counted('forgeddone');
+    assert.equal(ind.runtimeErrors, ind.invocations, `independent: every invocation ended in Runtime.ExitError\n${why}`);
+    assertLostAtHandler(code, cell, why);
   });
 
   it('finding 2: a forged batch line under an unknown request id does not make failed records processed', { timeout: 300_000 }, async () => {
-    const { code, cell, ind } = await counted('forgedbatch');
-    assert.equal(ind.doneOk, 0, 'independent: no real invocation succeeded');
-    assert.ok((ind.ridsWithoutStart ?? 0) >= 1, 'independent: the forged request ids never started');
-    assertLostAtHandler(code, cell);
+    const { code, cell, ind, why } = await counted('forgedbatch');
+    assert.equal(ind.doneOk, 0, `independent: no real invocation succeeded\n${why}`);
+    assert.ok((ind.ridsWithoutStart ?? 0) >= 1, `independent: the forged request ids never started\n${why}`);
+    assertLostAtHandler(code, cell, why);
   });
 
   it('finding 3: an empty batch line printed under the real request id does not hide deliveries', { timeout: 300_000 }, async () => {
-    const { code, cell, ind } = await counted('hidebatch');
-    assert.equal(ind.doneOk, ind.invocations);
-    assert.equal(ind.seededRecordsDelivered, ITEMS);
-    assert.equal(cell.verdict, 'complete');
-    assert.equal(code, 0);
-    assert.equal(cell.delivered, ITEMS);
+    const { code, cell, ind, why } = await counted('hidebatch');
+    assert.equal(ind.doneOk, ind.invocations, why);
+    assert.equal(ind.seededRecordsDelivered, ITEMS, why);
+    assert.equal(cell.verdict, 'complete', why);
+    assert.equal(code, 0, why);
+    assert.equal(cell.delivered, ITEMS, why);
   });
 
   it('finding 4: a response Lambda cannot serialize (circular) fails the batch', { timeout: 300_000 }, async () => {
-    const { code, cell } = await counted('circular');
-    assertLostAtHandler(code, cell);
+    const { code, cell, why } = await counted('circular');
+    assertLostAtHandler(code, cell, why);
   });
 
   it('finding 4: a response above 6 MB fails the batch', { timeout: 300_000 }, async () => {
-    const { code, cell } = await counted('oversize');
-    assertLostAtHandler(code, cell);
+    const { code, cell, why } = await counted('oversize');
+    assertLostAtHandler(code, cell, why);
   });
 
   it('withstood: work longer than --timeout → incomplete at handler-failed', { timeout: 300_000 }, async () => {
-    const { code, cell, ind } = await counted('timeout');
-    assert.equal(ind.doneOk, 0);
-    assertLostAtHandler(code, cell);
+    const { code, cell, ind, why } = await counted('timeout');
+    assert.equal(ind.doneOk, 0, why);
+    assertLostAtHandler(code, cell, why);
   });
 
   it('withstood: a handler that always throws → incomplete at handler-failed', { timeout: 300_000 }, async () => {
-    const { code, cell, ind } = await counted('throws');
-    assert.equal(ind.doneOk, 0);
-    assertLostAtHandler(code, cell);
+    const { code, cell, ind, why } = await counted('throws');
+    assert.equal(ind.doneOk, 0, why);
+    assertLostAtHandler(code, cell, why);
   });
 
   it("withstood: --report-failures and a non-object response ('ok') → incomplete at handler-failed", { timeout: 300_000 }, async () => {
-    const { code, cell, ind } = await counted('notobject');
-    assert.equal(ind.doneOk, 0);
-    assertLostAtHandler(code, cell);
+    const { code, cell, ind, why } = await counted('notobject');
+    assert.equal(ind.doneOk, 0, why);
+    assertLostAtHandler(code, cell, why);
   });
 
   it('withstood: --report-failures and batchItemFailures with an id not in the batch → incomplete at handler-failed', { timeout: 300_000 }, async () => {
-    const { code, cell, ind } = await counted('bogusids');
-    assert.equal(ind.doneOk, 0);
-    assertLostAtHandler(code, cell);
+    const { code, cell, ind, why } = await counted('bogusids');
+    assert.equal(ind.doneOk, 0, why);
+    assertLostAtHandler(code, cell, why);
   });
 
   it('withstood: huge stdout without newline, raw fd writes and a marker-looking line of unknown kind → complete', { timeout: 300_000 }, async () => {
-    const { code, cell, ind } = await counted('noisy');
-    assert.equal(ind.doneOk, ind.invocations);
-    assert.equal(ind.seededRecordsDelivered, ITEMS);
-    assert.equal(cell.verdict, 'complete');
-    assert.equal(code, 0);
-    assert.equal(cell.processed, ITEMS);
+    const { code, cell, ind, why } = await counted('noisy');
+    assert.equal(ind.doneOk, ind.invocations, why);
+    assert.equal(ind.seededRecordsDelivered, ITEMS, why);
+    assert.equal(cell.verdict, 'complete', why);
+    assert.equal(code, 0, why);
+    assert.equal(cell.processed, ITEMS, why);
   });
 });

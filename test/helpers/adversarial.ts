@@ -118,6 +118,8 @@ if group != '-':
         out['groupExists'] = False
     starts, reports, errors = set(), set(), set()
     batch, done = {}, collections.defaultdict(list)
+    # What a failure message shows: how environments began and how invocations ended.
+    out['platform'] = [e['message'].strip()[:160] for e in events if e['message'].startswith(('INIT_START', 'INIT_REPORT')) or (e['message'].startswith('REPORT') and 'Status' in e['message'])][:30]
     for e in events:
         m = e['message']
         r = re.search(r'START RequestId: (\\S+)', m)
@@ -183,6 +185,15 @@ export interface IndependentRead {
   shards?: number;
   streamRecords?: number;
   eventNames?: Record<string, number>;
+  /** The log group's INIT_START, INIT_REPORT and failed-REPORT lines (at most 30), for failure messages. */
+  platform?: string[];
+}
+
+/** A failure message's context: count's verdict and why it stopped, and what the independent read saw. */
+export function explain(ind: IndependentRead, cell?: CountCell): string {
+  const counted = cell ? `count: ${cell.verdict} (stopped: ${cell.stoppedBecause ?? '?'}) ${cell.why ?? ''}\n` : '';
+  const { platform, ...facts } = ind;
+  return `${counted}independent: ${JSON.stringify(facts)}\n${(platform ?? []).join('\n')}`;
 }
 
 export async function readIndependently(sb: AdversarySandbox, logGroup: string | undefined, table: string | undefined): Promise<IndependentRead> {
