@@ -213,6 +213,12 @@ export async function startDynamoDbLocal(opts: {
   const launcher = await loopbackLauncher(java, dir, opts.log);
   const args = [
     '-Xss1m',
+    // DynamoDB Local lives for one command or one session, on a machine it shares with the handlers
+    // and the tool: the C1 compiler alone reaches speed sooner and costs half the compile CPU of C2
+    // (measured: a fresh JVM's CPU for `run --items 10000 --batch 1` halves, 100,000 items are no
+    // slower), and the serial collector keeps GC off the other cores.
+    '-XX:TieredStopAtLevel=1',
+    '-XX:+UseSerialGC',
     // The user's own options come after ours, so an -Xss or -Xmx of theirs wins.
     ...javaOptions(opts.env),
     `-Djava.library.path=${path.join(dir, 'DynamoDBLocal_lib')}`,
