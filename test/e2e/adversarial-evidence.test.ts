@@ -3,6 +3,7 @@
 // records it has no evidence about were lost. Every fact is checked with boto3's own reads.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { until } from '../helpers/until.ts';
 import { attach, boto3, countJson, createAndAttach, explain, readIndependently, seed, startAdversarySandbox, stopAdversarySandbox, type AdversarySandbox } from '../helpers/adversarial.ts';
 
 const CREATE_TABLE = `
@@ -94,6 +95,9 @@ describe('adversarial evidence (one stack, cases in parallel)', { concurrency: t
     const runId = await seed(sb, 'adv-slow', 20);
     const single = await countJson(sb, ['--run', runId]);
     assert.notEqual(single.cell.verdict, 'incomplete', 'a single pass right after seed never concludes "lost"');
+    // What is tested is a running invocation outlasting --idle: wait until one has started (its cold
+    // start may first wait for an init slot behind the other cases', which the log cannot show).
+    await until('an invocation of adv-slow started', async () => ((await readIndependently(sb, att.logGroup, '-')).starts ?? 0) > 0 || undefined, 120_000);
     const { code, cell } = await countJson(sb, ['--run', runId, '--wait', '--idle', '3']);
     const ind = await readIndependently(sb, att.logGroup, 'adv-slow');
     const why = explain(ind, cell);

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { InitGate } from '../../src/local/lambda/runtime/init-gate.ts';
 import { createTestService } from '../fixtures/handlers/service-kit.ts';
 
-describe('InitGate', () => {
+describe('InitGate', { timeout: 10_000 }, () => {
   it('lets `slots` in, queues the rest in order, and passes a slot on when it is given back', async () => {
     const gate = new InitGate(2, 60_000);
     const a = await gate.enter();

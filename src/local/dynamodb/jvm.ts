@@ -41,6 +41,24 @@ export function javaOptions(env: NodeJS.ProcessEnv = process.env): string[] {
   return (env.DDBS_TEST_JAVA_OPTS ?? '').split(/\s+/).filter((o) => o.length > 0);
 }
 
+/**
+ * The JVM options for DynamoDB Local. It lives for one command or one session, on a machine it shares
+ * with the handlers and the tool: the C1 compiler alone reaches speed sooner and costs half the compile
+ * CPU of C2 (a fresh JVM's CPU for `run --items 10000 --batch 1` halves; 100,000 items are no slower),
+ * and the serial collector keeps GC off the other cores. The user's own options come after ours, so
+ * an -Xss, -Xmx or -XX:TieredStopAtLevel of theirs wins; a collector of theirs cannot just follow ours
+ * (the JVM refuses two), so ours is left out then.
+ */
+export function jvmOptions(env: NodeJS.ProcessEnv = process.env): string[] {
+  const user = javaOptions(env);
+  return ['-Xss1m', '-XX:TieredStopAtLevel=1', ...(choosesCollector(user) ? [] : ['-XX:+UseSerialGC']), ...user];
+}
+
+/** Whether JVM options pick a garbage collector (-XX:+UseG1GC, -XX:+UseParallelGC, …). */
+export function choosesCollector(options: string[]): boolean {
+  return options.some((o) => /^-XX:[+-]Use\w*GC$/.test(o));
+}
+
 /** How a JVM exit reads in one line: "code 1" or "signal SIGKILL". */
 export function describeExit(exit: Pick<JvmExit, 'code' | 'signal'>): string {
   return exit.signal ? `signal ${exit.signal}` : `code ${exit.code ?? '?'}`;
@@ -212,15 +230,7 @@ export async function startDynamoDbLocal(opts: {
   const port = await freePort();
   const launcher = await loopbackLauncher(java, dir, opts.log);
   const args = [
-    '-Xss1m',
-    // DynamoDB Local lives for one command or one session, on a machine it shares with the handlers
-    // and the tool: the C1 compiler alone reaches speed sooner and costs half the compile CPU of C2
-    // (measured: a fresh JVM's CPU for `run --items 10000 --batch 1` halves, 100,000 items are no
-    // slower), and the serial collector keeps GC off the other cores.
-    '-XX:TieredStopAtLevel=1',
-    '-XX:+UseSerialGC',
-    // The user's own options come after ours, so an -Xss or -Xmx of theirs wins.
-    ...javaOptions(opts.env),
+    ...jvmOptions(opts.env),
     `-Djava.library.path=${path.join(dir, 'DynamoDBLocal_lib')}`,
     ...(launcher ? ['-cp', `${path.join(dir, 'DynamoDBLocal.jar')}${path.delimiter}${launcher}`, 'LoopbackLauncher'] : ['-jar', path.join(dir, 'DynamoDBLocal.jar')]),
     // In memory: a restarted stack starts empty. No -sharedDb: each access key gets its own

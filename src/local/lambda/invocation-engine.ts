@@ -137,6 +137,9 @@ export class InvocationEngine {
       this.pythons.set(command, probe);
     }
     const found = await probe;
+    // Only a working interpreter is remembered: a probe that failed (one that timed out on a busy
+    // machine, or an interpreter installed since) is tried again at the next cold start.
+    if (!found.ok && this.pythons.get(command) === probe) this.pythons.delete(command);
     if (!found.ok) return { python: command, note: `${fn.runtime} has no local interpreter: ${found.reason}` };
     return { python: found.python.executable, note: `${runsOnSentence(fn.runtime, 'python', found.python.version)} (${found.python.executable})` };
   }
@@ -174,6 +177,9 @@ export class InvocationEngine {
       }
     }
 
+    // The retried init waits for its slot before START and before the function's timer: the wait is
+    // the stack's, not the invocation's (START to REPORT is the invocation's span).
+    const leaveGate = retryInit === undefined ? undefined : await this.initGate.enter();
     log.emit(startLine(requestId), wallNow());
     const report: ReportFields = { requestId, durationMs: 0, memorySize: fn.memorySize, maxMemoryUsedMb: 0, initDurationMs };
     let outcome: InvokeOutcome;
@@ -185,8 +191,6 @@ export class InvocationEngine {
       outcome = { ...base, payload: body, functionError: 'Unhandled' };
     } else {
       const timeoutMs = fn.timeout * 1000;
-      // The retried init waits for its slot before the function's timer starts: the wait is the stack's, not the function's.
-      const leaveGate = retryInit === undefined ? undefined : await this.initGate.enter();
       const t1 = performance.now();
       const deadline = wallNow() + timeoutMs;
       const timer = setTimeout(() => void env.kill('timeout'), timeoutMs);
