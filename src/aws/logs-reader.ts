@@ -78,8 +78,6 @@ abstract class PlatformEvidence {
   readonly heads = new StreamHeads();
   problem: string | undefined;
   newestEventAt = Number.NEGATIVE_INFINITY;
-  /** Started, not yet reported: request id → START timestamp. */
-  private readonly open = new Map<string, number>();
   /** Per log stream (one environment), its newest INIT_START and its newest START: initializing while the first is newer. */
   private readonly initAt = new Map<string, number>();
   private readonly startAt = new Map<string, number>();
@@ -91,7 +89,8 @@ abstract class PlatformEvidence {
 
   busy(now: number, functionTimeoutMs: number): boolean {
     for (const [stream, at] of this.initAt) if (!((this.startAt.get(stream) ?? -Infinity) >= at) && now - at < INIT_LIMIT_MS + LIMIT_SLACK_MS) return true;
-    for (const at of this.open.values()) if (now - at < functionTimeoutMs + LIMIT_SLACK_MS) return true;
+    // Started and not reported: its START time is in `spans`, its REPORT (if read) in `reported`.
+    for (const [rid, span] of this.spans) if (span.start !== undefined && !this.reported.has(rid) && now - span.start < functionTimeoutMs + LIMIT_SLACK_MS) return true;
     return false;
   }
 
@@ -106,8 +105,6 @@ abstract class PlatformEvidence {
     const fact = parsePlatformLine(message);
     if (!fact) return;
     if (fact.started && stream !== undefined && Number.isFinite(ts)) keepNewest(this.startAt, stream, ts);
-    if (fact.started && !this.reported.has(fact.rid) && Number.isFinite(ts)) this.open.set(fact.rid, ts);
-    if (fact.ended) this.open.delete(fact.rid);
     if (fact.started) this.started.add(fact.rid);
     if (fact.ended) this.reported.add(fact.rid);
     if (fact.failed) this.platformFailed.add(fact.rid);
@@ -133,21 +130,14 @@ export class ConsumerLogReader extends PlatformEvidence implements LineSource {
   private readonly events = new Map<string, ConsumerLine[]>();
   private lineCount = 0;
   private polled = false;
-  private newest: number;
-
-  constructor(logs: LogsApi, opts: LogReaderOptions) {
-    super(logs, opts);
-    this.newest = opts.startTime;
-  }
 
   /** Fetches what arrived since the last poll; returns how many new consumer lines were found. */
   async poll(): Promise<number> {
     const before = this.lineCount;
-    const from = Math.max(this.opts.startTime, this.newest - OVERLAP_MS);
+    const from = Math.max(this.opts.startTime, this.newestEventAt - OVERLAP_MS);
     const outcome = await forEachEvent(this.logs, { logGroupName: this.opts.logGroup, startTime: from, filterPattern: CONSUMER_FILTER }, this.opts, (id, ts, message, stream) => {
       this.heads.note(stream, ts, message);
       if (this.events.has(id)) return;
-      if (ts > this.newest) this.newest = ts;
       this.notePlatformLine(message, ts, stream);
       const lines = parseConsumerLinesIn(message);
       if (lines.length === 0) return;

@@ -194,9 +194,9 @@ export async function countLive(run: LiveRun, clients: Clients, target: Target, 
     let provisional = false;
     // Platform lines count as activity too: a slow cold start logs INIT_START and then nothing until
     // its START, and a REPORT can change an invocation's outcome without a consumer line.
-    const fresh = (await logs.poll()) + (logs.newestEventAt > newestSeen ? 1 : 0);
+    const moved = (await logs.poll()) > 0 || logs.newestEventAt > newestSeen;
     newestSeen = logs.newestEventAt;
-    if (fresh > 0) lastNew = o.now();
+    if (moved) lastNew = o.now();
     // A seeded run whose every record the consumer processed is complete whatever the stream holds:
     // a delivered record came through the stream, so in stream = written is proven by delivery. The
     // stream read (bound by GetRecords, one in flight per shard, slow on DynamoDB Local) is then
@@ -206,7 +206,7 @@ export async function countLive(run: LiveRun, clients: Clients, target: Target, 
     // Without new lines the answer from the lines alone cannot have changed: no second reconcile.
     const quiet = mayStop();
     const linesOnly = run.seeded && ev.stream && !ev.streamProblem;
-    const early = linesOnly && (fresh > 0 || passes === 0) ? judge(run, ev, table, scanned, mapping, filter, grace, o.now(), timeoutMs, false) : linesOnly && !quiet ? lastLinesOnly : undefined;
+    const early = linesOnly && (moved || passes === 0) ? judge(run, ev, table, scanned, mapping, filter, grace, o.now(), timeoutMs, false) : linesOnly && !quiet ? lastLinesOnly : undefined;
     lastLinesOnly = early;
     if (early?.decision.verdict === 'complete') {
       judged = { ...early, hops: { ...early.hops, inStream: early.r.written } };
@@ -239,7 +239,7 @@ export async function countLive(run: LiveRun, clients: Clients, target: Target, 
     else if (o.now() - started >= o.timeoutS * 1000) stoppedBecause = 'timeout';
     // Idle means nothing at all is happening: no batch at work, and no environment initializing or
     // invocation started that the log shows (a cold start on a loaded machine can take seconds).
-    else if (r.running === 0 && !logs.busy(o.now(), timeoutMs) && o.now() - lastNew >= o.idleS * 1000) stoppedBecause = 'idle';
+    else if (r.running === 0 && o.now() - lastNew >= o.idleS * 1000 && !logs.busy(o.now(), timeoutMs)) stoppedBecause = 'idle';
     if (stoppedBecause !== 'single-pass') break;
     await sleep(o.pollMs, o.signal);
     o.signal?.throwIfAborted();

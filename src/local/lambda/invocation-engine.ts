@@ -155,11 +155,11 @@ export class InvocationEngine {
     if (tail) log.startCapture();
     if (cold) {
       const { python, note } = await this.interpreterFor(fn);
-      const leaveGate = await this.initGate.enter();
+      const leaveInitSlot = await this.initGate.enter();
       log.emit(initStartLine(fn.runtime, this.ctx.region, note), wallNow());
       const t0 = performance.now();
       const init = await withinLimit(env.start(python), this.options.initTimeoutMs);
-      leaveGate();
+      leaveInitSlot();
       initDurationMs = performance.now() - t0;
       if (init === 'overran') {
         // Lambda's rule: an init not done in 10 s is retried from scratch at the first invocation, with
@@ -179,7 +179,7 @@ export class InvocationEngine {
 
     // The retried init waits for its slot before START and before the function's timer: the wait is
     // the stack's, not the invocation's (START to REPORT is the invocation's span).
-    const leaveGate = retryInit === undefined ? undefined : await this.initGate.enter();
+    const leaveRetrySlot = retryInit === undefined ? undefined : await this.initGate.enter();
     log.emit(startLine(requestId), wallNow());
     const report: ReportFields = { requestId, durationMs: 0, memorySize: fn.memorySize, maxMemoryUsedMb: 0, initDurationMs };
     let outcome: InvokeOutcome;
@@ -196,7 +196,7 @@ export class InvocationEngine {
       const timer = setTimeout(() => void env.kill('timeout'), timeoutMs);
       this.watchdog.watch(env);
       const reinit = retryInit === undefined ? undefined : await this.initInsideInvoke(env, retryInit, log);
-      leaveGate?.();
+      leaveRetrySlot?.();
       const result = reinit ?? (await env.invoke({ t: 'invoke', id: requestId, arn: fn.arn, deadline, cc: clientContext }, payload));
       clearTimeout(timer);
       if (reinit?.kind === 'handlerError') report.status = { status: 'error', errorType: errorTypeOf(reinit.payload) };
