@@ -137,12 +137,18 @@ function judge(run: LiveRun, ev: Evidence, table: TableInfo | undefined, scanned
   const pending = HOPS.reduce((n, h) => n + hops.pending[h], 0);
   const evidenceProblem = ev.logs.problem ?? ev.goneProblem ?? ev.logGaps ?? hops.evidenceProblem;
   const lostSummary = HOPS.filter((h) => hops.lost[h] > 0).map((h) => `${hops.lost[h]} ${h}`).join(', ');
-  const reason = [hops.pendingReason, ev.streamProblem].filter(Boolean).join('; ');
+  const reason = [hops.pendingReason, pending > 0 ? failedBeforeBatchReason(r.failedBeforeBatch) : undefined, ev.streamProblem].filter(Boolean).join('; ');
   // Without the table the written records are unknown, so even "0 of 0 accounted for" proves nothing.
   const decision: VerdictDecision = ev.goneProblem
     ? { verdict: 'unverifiable', why: `the records written cannot be known: ${ev.goneProblem}` }
     : decideVerdict({ written: r.written, accounted: r.processed + hops.filtered, lost, pending, evidenceProblem, ...(reason ? { pendingReason: reason } : {}), ...(lostSummary ? { lostSummary } : {}) });
   return { r, hops, decision };
+}
+
+/** Why records may stay unaccounted for after their invocations ended: the log never named them. */
+function failedBeforeBatchReason(n: number): string | undefined {
+  if (n === 0) return undefined;
+  return `${n} invocation${n === 1 ? '' : 's'} failed before the consumer logged ${n === 1 ? 'its' : 'their'} batch, so the records ${n === 1 ? 'it' : 'they'} carried cannot be named`;
 }
 
 export async function countLive(run: LiveRun, clients: Clients, target: Target, o: LiveOptions): Promise<LiveCount> {

@@ -86,6 +86,12 @@ export interface Reconciliation {
   functionErrors: number;
   /** Invocations with a batch line and no outcome yet, within the function timeout. */
   running: number;
+  /**
+   * Invocations that really ran (a platform START or REPORT line) and that the platform ended in
+   * error without a single batch line: the init timed out, the module did not load, the process
+   * died before the consumer's first line. Which records they carried is not in the log.
+   */
+  failedBeforeBatch: number;
   /** Invocations that ended without an outcome line (timeout, crash: a REPORT line or the timeout says so). */
   invocationsWithoutOutcome: number;
   partialBatchResponses: number;
@@ -318,6 +324,9 @@ export function reconcile(input: ReconcileInput): Reconciliation {
     if (outcome === 'partial') partial++;
   }
 
+  let failedBeforeBatch = 0;
+  for (const rid of input.platformFailedRids ?? []) if (ran(rid) && !byRid.get(rid)?.parts.some((p) => p !== undefined)) failedBeforeBatch++;
+
   let delivered = 0;
   let totalDeliveries = 0;
   let processedCount = 0;
@@ -348,6 +357,7 @@ export function reconcile(input: ReconcileInput): Reconciliation {
     invocations: batchSizes.length,
     functionErrors,
     running,
+    failedBeforeBatch,
     invocationsWithoutOutcome: withoutOutcome,
     partialBatchResponses: partial,
     incompleteInvocations: incomplete,

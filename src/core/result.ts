@@ -125,6 +125,13 @@ export function buildCell(r: Reconciliation, hops: HopReport, decision: VerdictD
   if (r.outOfOrder) notes.push(`${r.outOfOrder} record${r.outOfOrder === 1 ? '' : 's'} reached the function after a later version of the same key (first deliveries, not retries): per-key order was broken.`);
   if (r.duplicates > 0) notes.push(`${r.duplicates} redeliveries (at-least-once delivery; retries after function errors show up here).`);
   if (r.functionErrors > 0) notes.push(`${r.functionErrors} invocation${r.functionErrors === 1 ? '' : 's'} failed.`);
+  if (r.failedBeforeBatch > 0) {
+    const n = r.failedBeforeBatch;
+    notes.push(
+      `${n} invocation${n === 1 ? '' : 's'} ended in error before the consumer logged ${n === 1 ? 'its' : 'their'} batch (the platform's REPORT or error line shows it: an init that timed out or failed, a module that did not load, a crash at start). ` +
+        'Which records they carried is not in the log; with retries left the mapping sends them again.',
+    );
+  }
   if (r.running > 0) notes.push(`${r.running} invocation${r.running === 1 ? ' was' : 's were'} still running (no outcome line yet, within the function timeout).`);
   const verdict: CellVerdict = decision.verdict === 'complete' && r.duplicates > 0 ? 'duplicates' : decision.verdict;
   return {

@@ -39,7 +39,7 @@ export function decideVerdict(f: VerdictFacts): VerdictDecision {
     return { verdict: 'unverifiable', why: `${open} of ${f.written} records are not accounted for and the evidence is gone or partial: ${f.evidenceProblem}` };
   }
   if (f.lost > 0) {
-    const more = f.pending > 0 ? `; ${f.pending} more still in flight` : '';
+    const more = f.pending > 0 ? `; ${f.pending} more not accounted for yet${f.pendingReason ? ` (${f.pendingReason})` : ''}` : '';
     return { verdict: 'incomplete', why: `${f.lost} of ${f.written} written records were lost${f.lostSummary ? ` (${f.lostSummary})` : ''}${more}` };
   }
   return { verdict: 'in-flight', why: `${open} of ${f.written} records are not accounted for yet: ${f.pendingReason ?? 'the consumer has not reached the last write'}` };

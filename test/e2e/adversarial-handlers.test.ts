@@ -5,7 +5,7 @@
 // cannot forge a request id for) and of the stream. Cases share one stack and run concurrently.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { attach, countJson, explain, readIndependently, seed, startAdversarySandbox, stopAdversarySandbox, writeHandler, type AdversarySandbox, type Attached } from '../helpers/adversarial.ts';
+import { attach, countJson, explain, readIndependently, seed, startAdversarySandbox, stopAdversarySandbox, writeHandler, type AdversarySandbox, type Attached, type CountCell, type IndependentRead } from '../helpers/adversarial.ts';
 
 const ITEMS = 20;
 
@@ -92,7 +92,7 @@ describe('adversarial handlers (one stack, cases in parallel)', { concurrency: t
         c.name,
         (async () => {
           const table = `adv-${c.name}`;
-          const made = await s.box.run(['create-table', '--table', table]);
+          const made = await s.setupSlot(() => s.box.run(['create-table', '--table', table]));
           assert.equal(made.code, 0, made.stderr);
           const code = c.source ? ['--code', writeHandler(s, c.name, 'index.mjs', c.source), '--handler', 'index.handler'] : [];
           const att = await attach(s, table, ['--batch-size', '10', '--max-retries', '0', ...code, ...c.attachArgs]);
@@ -120,23 +120,38 @@ describe('adversarial handlers (one stack, cases in parallel)', { concurrency: t
     return { code, cell, ind, why };
   }
 
-  /** Every batch failed (independently: no invocation ended well) and retries were 0: all records are lost at handler-failed. */
-  function assertLostAtHandler(code: number, cell: { verdict: string; processed: number; missingByHop: Record<string, number> }, why: string) {
-    const seen = { verdict: cell.verdict, code, processed: cell.processed, handlerFailed: cell.missingByHop['handler-failed'] };
-    assert.deepEqual(seen, { verdict: 'incomplete', code: 1, processed: 0, handlerFailed: ITEMS }, `${JSON.stringify(cell)}\n${why}`);
+  /**
+   * Every batch failed (independently: no invocation ended well) and retries were 0: every record a
+   * handler received is lost at handler-failed, none processed. An invocation can also fail before
+   * the consumer logs its batch (an init over Lambda's 10 s limit, on a machine loaded by other
+   * suites): the records it carried are in no log line, so count may not call them lost, but it
+   * must say why they are unaccounted for.
+   */
+  function assertLostAtHandler(code: number, cell: CountCell, ind: IndependentRead, why: string) {
+    const reached = ind.seededRecordsDelivered ?? 0;
+    const unnamed = ITEMS - reached;
+    const seen = {
+      verdict: cell.verdict,
+      code,
+      processed: cell.processed,
+      handlerFailed: cell.missingByHop['handler-failed'],
+      unnamedExplained: unnamed === 0 || ((ind.failedWithoutBatch ?? 0) > 0 && /failed before the consumer logged/.test(cell.why ?? '')),
+    };
+    const expected = { verdict: reached > 0 ? 'incomplete' : 'in-flight', code: reached > 0 ? 1 : 4, processed: 0, handlerFailed: reached, unnamedExplained: true };
+    assert.deepEqual(seen, expected, `${JSON.stringify(cell)}\n${why}`);
   }
 
   it('finding 1: a forged done line followed by a process exit is not a success', { timeout: 300_000 }, async () => {
     const { code, cell, ind, why } = await counted('forgeddone');
     assert.equal(ind.runtimeErrors, ind.invocations, `independent: every invocation ended in Runtime.ExitError\n${why}`);
-    assertLostAtHandler(code, cell, why);
+    assertLostAtHandler(code, cell, ind, why);
   });
 
   it('finding 2: a forged batch line under an unknown request id does not make failed records processed', { timeout: 300_000 }, async () => {
     const { code, cell, ind, why } = await counted('forgedbatch');
     assert.equal(ind.doneOk, 0, `independent: no real invocation succeeded\n${why}`);
     assert.ok((ind.ridsWithoutStart ?? 0) >= 1, `independent: the forged request ids never started\n${why}`);
-    assertLostAtHandler(code, cell, why);
+    assertLostAtHandler(code, cell, ind, why);
   });
 
   it('finding 3: an empty batch line printed under the real request id does not hide deliveries', { timeout: 300_000 }, async () => {
@@ -149,37 +164,37 @@ describe('adversarial handlers (one stack, cases in parallel)', { concurrency: t
   });
 
   it('finding 4: a response Lambda cannot serialize (circular) fails the batch', { timeout: 300_000 }, async () => {
-    const { code, cell, why } = await counted('circular');
-    assertLostAtHandler(code, cell, why);
+    const { code, cell, ind, why } = await counted('circular');
+    assertLostAtHandler(code, cell, ind, why);
   });
 
   it('finding 4: a response above 6 MB fails the batch', { timeout: 300_000 }, async () => {
-    const { code, cell, why } = await counted('oversize');
-    assertLostAtHandler(code, cell, why);
+    const { code, cell, ind, why } = await counted('oversize');
+    assertLostAtHandler(code, cell, ind, why);
   });
 
   it('withstood: work longer than --timeout → incomplete at handler-failed', { timeout: 300_000 }, async () => {
     const { code, cell, ind, why } = await counted('timeout');
     assert.equal(ind.doneOk, 0, why);
-    assertLostAtHandler(code, cell, why);
+    assertLostAtHandler(code, cell, ind, why);
   });
 
   it('withstood: a handler that always throws → incomplete at handler-failed', { timeout: 300_000 }, async () => {
     const { code, cell, ind, why } = await counted('throws');
     assert.equal(ind.doneOk, 0, why);
-    assertLostAtHandler(code, cell, why);
+    assertLostAtHandler(code, cell, ind, why);
   });
 
   it("withstood: --report-failures and a non-object response ('ok') → incomplete at handler-failed", { timeout: 300_000 }, async () => {
     const { code, cell, ind, why } = await counted('notobject');
     assert.equal(ind.doneOk, 0, why);
-    assertLostAtHandler(code, cell, why);
+    assertLostAtHandler(code, cell, ind, why);
   });
 
   it('withstood: --report-failures and batchItemFailures with an id not in the batch → incomplete at handler-failed', { timeout: 300_000 }, async () => {
     const { code, cell, ind, why } = await counted('bogusids');
     assert.equal(ind.doneOk, 0, why);
-    assertLostAtHandler(code, cell, why);
+    assertLostAtHandler(code, cell, ind, why);
   });
 
   it('withstood: huge stdout without newline, raw fd writes and a marker-looking line of unknown kind → complete', { timeout: 300_000 }, async () => {

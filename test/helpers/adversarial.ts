@@ -15,6 +15,29 @@ export interface AdversarySandbox {
   env: NodeJS.ProcessEnv;
   /** Folder for handler code written by the tests. */
   dir: string;
+  /**
+   * Runs a setup command (create-table, attach, seed) when fewer than three others are running. Cases
+   * run in parallel; started all at once, their CLI processes starve the consumers' cold starts on a
+   * two-core machine until an init overruns Lambda's 10 s limit. Never nest: a slot holder must not wait for another.
+   */
+  setupSlot<T>(task: () => Promise<T>): Promise<T>;
+}
+
+/** At most `n` tasks at once; a finished task hands its slot straight to the next in line. */
+function limiter(n: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const queue: Array<() => void> = [];
+  return async (task) => {
+    if (active < n) active++;
+    else await new Promise<void>((resolve) => queue.push(resolve));
+    try {
+      return await task();
+    } finally {
+      const next = queue.shift();
+      if (next) next();
+      else active--;
+    }
+  };
 }
 
 export async function startAdversarySandbox(): Promise<AdversarySandbox> {
@@ -23,7 +46,7 @@ export async function startAdversarySandbox(): Promise<AdversarySandbox> {
   if (started.code !== 0) throw new Error(`local start failed: ${started.stderr}`);
   const env = cliEnv({ url: `http://127.0.0.1:${box.port}` } as LocalStack);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ddbs-adv-code-'));
-  return { box, env, dir };
+  return { box, env, dir, setupSlot: limiter(3) };
 }
 
 export async function stopAdversarySandbox(sb: AdversarySandbox | undefined): Promise<void> {
@@ -55,20 +78,20 @@ export interface Attached {
 
 /** create-table + attach-consumer (with `attachArgs`) through the CLI. */
 export async function createAndAttach(sb: AdversarySandbox, table: string, attachArgs: string[]): Promise<Attached> {
-  const made = await sb.box.run(['create-table', '--table', table]);
+  const made = await sb.setupSlot(() => sb.box.run(['create-table', '--table', table]));
   if (made.code !== 0) throw new Error(`create-table ${table}: ${made.stderr}`);
   return attach(sb, table, attachArgs);
 }
 
 export async function attach(sb: AdversarySandbox, table: string, attachArgs: string[]): Promise<Attached> {
-  const att = await sb.box.run(['attach-consumer', '--table', table, ...attachArgs, '--json'], { timeoutMs: 180_000 });
+  const att = await sb.setupSlot(() => sb.box.run(['attach-consumer', '--table', table, ...attachArgs, '--json'], { timeoutMs: 180_000 }));
   if (att.code !== 0) throw new Error(`attach-consumer ${table}: ${att.stdout} ${att.stderr}`);
   const doc = JSON.parse(att.stdout) as { logGroup: string; mappingUuid: string; functionName: string };
   return { table, logGroup: doc.logGroup, mappingUuid: doc.mappingUuid, functionName: doc.functionName };
 }
 
 export async function seed(sb: AdversarySandbox, table: string, items: number): Promise<string> {
-  const seeded = await sb.box.run(['seed', '--table', table, '--items', String(items), '--json'], { timeoutMs: 180_000 });
+  const seeded = await sb.setupSlot(() => sb.box.run(['seed', '--table', table, '--items', String(items), '--json'], { timeoutMs: 180_000 }));
   if (seeded.code !== 0) throw new Error(`seed ${table}: ${seeded.stderr}`);
   return (JSON.parse(seeded.stdout) as { runId: string }).runId;
 }
@@ -116,7 +139,7 @@ if group != '-':
         out['groupExists'] = True
     except logs.exceptions.ResourceNotFoundException:
         out['groupExists'] = False
-    starts, reports, errors = set(), set(), set()
+    starts, reports, errors, failed = set(), set(), set(), set()
     batch, done = {}, collections.defaultdict(list)
     # What a failure message shows: how environments began and how invocations ended.
     out['platform'] = [e['message'].strip()[:160] for e in events if e['message'].startswith(('INIT_START', 'INIT_REPORT')) or (e['message'].startswith('REPORT') and 'Status' in e['message'])][:30]
@@ -125,9 +148,12 @@ if group != '-':
         r = re.search(r'START RequestId: (\\S+)', m)
         if r: starts.add(r.group(1)); continue
         r = re.search(r'REPORT RequestId: (\\S+)', m)
-        if r: reports.add(r.group(1)); continue
+        if r:
+            reports.add(r.group(1))
+            if re.search(r'Status: (?!success)', m): failed.add(r.group(1))
+            continue
         r = re.search(r'RequestId: (\\S+) Error: ', m)
-        if r: errors.add(r.group(1)); continue
+        if r: errors.add(r.group(1)); failed.add(r.group(1)); continue
         i = m.find('{"ddbsTest":"v1"')
         while i >= 0:
             try: o = json.JSONDecoder().raw_decode(m[i:])[0]
@@ -145,6 +171,7 @@ if group != '-':
             for h in p['h']: hashes[h] += 1
     out.update({'starts': len(starts), 'reports': len(reports), 'runtimeErrors': len(errors),
                 'ridsWithoutStart': len([r for r in batch if r not in starts]),
+                'failedWithoutBatch': len([r for r in failed if r not in batch and (r in starts or r in reports)]),
                 'invocations': len(real), 'seededRecordsDelivered': len(records), 'hashedRecordsDelivered': len(hashes),
                 'doneOk': len([r for r in real if any(d.get('ok') for d in done[r])])})
 if table != '-':
@@ -175,6 +202,8 @@ export interface IndependentRead {
   reports?: number;
   runtimeErrors?: number;
   ridsWithoutStart?: number;
+  /** Invocations the platform ended in error (REPORT status, runtime error line) that logged no batch line. */
+  failedWithoutBatch?: number;
   /** Invocations with a consumer batch line whose request id has a platform START line. */
   invocations?: number;
   seededRecordsDelivered?: number;

@@ -26,7 +26,7 @@ describe('reconcile', () => {
     assert.deepEqual(
       { ...rest, latencyMs: undefined },
       {
-        written: 100, delivered: 100, processed: 100, notDelivered: 0, duplicates: 0, invocations: 10, functionErrors: 0, running: 0,
+        written: 100, delivered: 100, processed: 100, notDelivered: 0, duplicates: 0, invocations: 10, functionErrors: 0, running: 0, failedBeforeBatch: 0,
         invocationsWithoutOutcome: 0, partialBatchResponses: 0, incompleteInvocations: 0,
         batch: { min: 10, mean: 10, max: 10 }, recordsPerInvocation: { 10: 10 }, latencyMs: undefined,
         firstDeliveryAt: 2000, lastDeliveryAt: 2009, unexpected: 0, patternLines: 7,
@@ -86,6 +86,19 @@ describe('reconcile', () => {
     assert.equal(r.processed, 10);
     assert.equal(r.functionErrors, 1);
     assert.equal(r.invocationsWithoutOutcome, 1);
+  });
+
+  it('an invocation the platform failed before any batch line (an init that timed out) is counted apart: its records cannot be named', () => {
+    const lines = batches(10, 10);
+    const started = new Set(['rid-0', 'blind-1', 'blind-2', 'healthy-3']);
+    // blind-1 failed with a REPORT only, blind-2 with START + error line; healthy-3 failed with a batch line;
+    // forged-4 has no platform line of its own, so it proves nothing.
+    const healthy = invocation('healthy-3', 3000, seeded(RUN, [0]), 'throw');
+    const r = reconcile({ expected: expected(10), lines: [...lines, ...healthy], startedRids: started, reportedRids: new Set(['rid-0', 'blind-1', 'healthy-3']), platformFailedRids: new Set(['blind-1', 'blind-2', 'healthy-3', 'forged-4']) });
+    assert.equal(r.failedBeforeBatch, 2);
+    assert.equal(r.functionErrors, 1, 'only invocations that carried expected records are its function errors');
+    const none = reconcile({ expected: expected(10), lines, startedRids: started, reportedRids: new Set(['rid-0']) });
+    assert.equal(none.failedBeforeBatch, 0);
   });
 
   it("ignores other runs' lines and unknown records, but counts them as unexpected", () => {

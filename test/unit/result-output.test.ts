@@ -16,7 +16,7 @@ const TARGET = { kind: 'local', region: 'us-east-1', endpoint: 'http://127.0.0.1
 function recon(items: number, batch: number, over: Partial<Reconciliation> = {}): Reconciliation {
   const invocations = Math.ceil(items / batch);
   return {
-    written: items, delivered: items, processed: items, notDelivered: 0, duplicates: 0, running: 0,
+    written: items, delivered: items, processed: items, notDelivered: 0, duplicates: 0, running: 0, failedBeforeBatch: 0,
     invocations, functionErrors: 0, invocationsWithoutOutcome: 0, partialBatchResponses: 0, incompleteInvocations: 0,
     perRecord: { deliveries: new Uint32Array(0), processed: new Uint8Array(0), failedAttempts: new Uint32Array(0), running: new Uint8Array(0), firstT: new Float64Array(0) }, invocationFacts: [],
     batch: { min: items % batch || batch, mean: items / invocations, max: batch }, recordsPerInvocation: {},
