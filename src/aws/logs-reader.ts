@@ -66,6 +66,8 @@ export interface LineSource {
 const INIT_LIMIT_MS = 10_000;
 /** Slack for a line written just after a limit passed, or still on its way to the log. */
 const LIMIT_SLACK_MS = 5_000;
+/** The local stack stretches a limit by the time the function waited for a CPU, up to the limit again. */
+const LIMIT_STRETCH = 2;
 
 /** What both readers learn from the platform's lines, and whether their evidence is whole. */
 abstract class PlatformEvidence {
@@ -88,9 +90,9 @@ abstract class PlatformEvidence {
   }
 
   busy(now: number, functionTimeoutMs: number): boolean {
-    for (const [stream, at] of this.initAt) if (!((this.startAt.get(stream) ?? -Infinity) >= at) && now - at < INIT_LIMIT_MS + LIMIT_SLACK_MS) return true;
+    for (const [stream, at] of this.initAt) if (!((this.startAt.get(stream) ?? -Infinity) >= at) && now - at < LIMIT_STRETCH * INIT_LIMIT_MS + LIMIT_SLACK_MS) return true;
     // Started and not reported: its START time is in `spans`, its REPORT (if read) in `reported`.
-    for (const [rid, span] of this.spans) if (span.start !== undefined && !this.reported.has(rid) && now - span.start < functionTimeoutMs + LIMIT_SLACK_MS) return true;
+    for (const [rid, span] of this.spans) if (span.start !== undefined && !this.reported.has(rid) && now - span.start < LIMIT_STRETCH * functionTimeoutMs + LIMIT_SLACK_MS) return true;
     return false;
   }
 

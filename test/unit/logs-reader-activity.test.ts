@@ -34,6 +34,7 @@ describe('the log reader tells when the function is at work', () => {
     assert.equal(await logs.poll(), 0, 'no consumer line');
     assert.equal(logs.newestEventAt, T, 'a platform line moves the clock');
     assert.equal(logs.busy(T + 8_000, TIMEOUT_MS), true, 'an init of 8 s is still an init');
+    assert.equal(logs.busy(T + 18_000, TIMEOUT_MS), true, 'the local stack stretches the 10 s limit by the time a loaded host kept the init from a CPU');
     assert.equal(logs.busy(T + 60_000, TIMEOUT_MS), false, 'an init never lasts a minute: that environment is gone');
     events.push({ stream: 'a', ts: T + 9_000, message: 'START RequestId: r1 Version: $LATEST' });
     await logs.poll();
@@ -44,11 +45,12 @@ describe('the log reader tells when the function is at work', () => {
     assert.equal(logs.busy(T + 12_500, TIMEOUT_MS), false, 'ended: nothing is at work');
   });
 
-  it('an invocation started and never reported counts as at work only until its timeout has passed', async () => {
+  it('an invocation started and never reported counts as at work only until its timeout (stretched at most twice) has passed', async () => {
     const logs = reader([{ stream: 'a', ts: T, message: 'START RequestId: r1 Version: $LATEST' }]);
     await logs.poll();
     assert.equal(logs.busy(T + TIMEOUT_MS - 1, TIMEOUT_MS), true);
-    assert.equal(logs.busy(T + TIMEOUT_MS + 10_000, TIMEOUT_MS), false);
+    assert.equal(logs.busy(T + 2 * TIMEOUT_MS - 1, TIMEOUT_MS), true);
+    assert.equal(logs.busy(T + 2 * TIMEOUT_MS + 10_000, TIMEOUT_MS), false);
   });
 
   it('the order lines are read in does not matter: a START older than the INIT_START of the same stream does not end that init', async () => {
@@ -61,6 +63,6 @@ describe('the log reader tells when the function is at work', () => {
     ]);
     await logs.poll();
     assert.equal(logs.busy(T + 3_000, TIMEOUT_MS), true, 'stream b is initializing (JSON log format)');
-    assert.equal(logs.busy(T + 20_000, TIMEOUT_MS), false);
+    assert.equal(logs.busy(T + 30_000, TIMEOUT_MS), false);
   });
 });

@@ -13,6 +13,7 @@ import { LogSink } from './runtime/log-sink.ts';
 import { MemoryWatchdog } from './runtime/memory-watchdog.ts';
 import { EnvironmentPool, type Lease } from './runtime/pool.ts';
 import { InitGate } from './runtime/init-gate.ts';
+import { HostWait, limitTimer } from './runtime/host-wait.ts';
 import { endLine, initReportLine, initStartLine, reportLine, startLine, type ReportFields } from './platform-log.ts';
 import { wallNow } from '../clock.ts';
 
@@ -158,9 +159,13 @@ export class InvocationEngine {
       const leaveInitSlot = await this.initGate.enter();
       log.emit(initStartLine(fn.runtime, this.ctx.region, note), wallNow());
       const t0 = performance.now();
-      const init = await withinLimit(env.start(python), this.options.initTimeoutMs);
+      const hostWait = new HostWait(() => env.pid);
+      const init = await withinLimit(env.start(python), this.options.initTimeoutMs, hostWait);
       leaveInitSlot();
       initDurationMs = performance.now() - t0;
+      if (init !== 'overran' && initDurationMs > this.options.initTimeoutMs) {
+        this.ctx.log(`${fn.name}: an init ran ${Math.round(initDurationMs)} ms, ${Math.round(hostWait.sample())} ms of it waiting for a CPU on this loaded machine; that wait does not count against Lambda's ${this.options.initTimeoutMs} ms limit`);
+      }
       if (init === 'overran') {
         // Lambda's rule: an init not done in 10 s is retried from scratch at the first invocation, with
         // the function's timeout. (Killing it and failing the invocation instead turns a slow, loaded
@@ -193,12 +198,12 @@ export class InvocationEngine {
       const timeoutMs = fn.timeout * 1000;
       const t1 = performance.now();
       const deadline = wallNow() + timeoutMs;
-      const timer = setTimeout(() => void env.kill('timeout'), timeoutMs);
+      const cancelTimer = limitTimer(timeoutMs, new HostWait(() => env.pid), () => void env.kill('timeout'));
       this.watchdog.watch(env);
       const reinit = retryInit === undefined ? undefined : await this.initInsideInvoke(env, retryInit, log);
       leaveRetrySlot?.();
       const result = reinit ?? (await env.invoke({ t: 'invoke', id: requestId, arn: fn.arn, deadline, cc: clientContext }, payload));
-      clearTimeout(timer);
+      cancelTimer();
       if (reinit?.kind === 'handlerError') report.status = { status: 'error', errorType: errorTypeOf(reinit.payload) };
       this.watchdog.unwatch(env);
       report.durationMs = performance.now() - t1;
@@ -268,16 +273,16 @@ export class InvocationEngine {
   }
 }
 
-/** Resolves with the init's result, or 'overran' once it has run `limitMs` without one. */
-async function withinLimit(init: Promise<PhaseResult>, limitMs: number): Promise<PhaseResult | 'overran'> {
-  let timer: NodeJS.Timeout | undefined;
+/** Resolves with the init's result, or 'overran' once it has had `limitMs` of its own time (see host-wait.ts) without one. */
+async function withinLimit(init: Promise<PhaseResult>, limitMs: number, wait: HostWait): Promise<PhaseResult | 'overran'> {
+  let cancel: (() => void) | undefined;
   const limit = new Promise<'overran'>((resolve) => {
-    timer = setTimeout(() => resolve('overran'), limitMs);
+    cancel = limitTimer(limitMs, wait, () => resolve('overran'));
   });
   try {
     return await Promise.race([init, limit]);
   } finally {
-    clearTimeout(timer);
+    cancel?.();
   }
 }
 

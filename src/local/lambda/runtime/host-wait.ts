@@ -1,0 +1,84 @@
+// Lambda's time limits (10 s for an init, the function's timeout for an invocation) are wall time in
+// a sandbox with its own share of CPU. A local function shares the host with everything else: on an
+// overloaded machine its process sits in the scheduler's run queue, ready to run but not running,
+// and that wait is the host's doing, not the function's. Linux counts it per thread (the second
+// field of /proc/<pid>/schedstat, in nanoseconds, from the thread's birth), so a limit here is
+// extended by the run-queue wait of the process that serves the phase, by at most the limit once
+// more. A loaded machine then does not produce timeouts AWS would never produce, while a function
+// that sleeps, blocks or waits on I/O still times out on time: a blocked process is not in the run
+// queue. Where schedstat cannot be read (not Linux), nothing is extended.
+import fs from 'node:fs';
+import { performance } from 'node:perf_hooks';
+
+/** The main thread's run-queue wait so far, in ms; undefined when it cannot be read. */
+export function runQueueWaitMs(pid: number): number | undefined {
+  try {
+    const ns = Number(fs.readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]);
+    return Number.isFinite(ns) ? ns / 1e6 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The run-queue wait of the processes that served one phase. An invocation whose init is retried
+ * inside it changes process: a process already running when the phase began counts from then, one
+ * born during the phase from its birth (its counter starts at zero).
+ */
+export class HostWait {
+  private readonly pidOf: () => number | undefined;
+  private readonly read: (pid: number) => number | undefined;
+  private readonly seen = new Map<number, { base: number; last: number }>();
+  private began = false;
+
+  constructor(pidOf: () => number | undefined, read: (pid: number) => number | undefined = runQueueWaitMs) {
+    this.pidOf = pidOf;
+    this.read = read;
+  }
+
+  /** Ms the phase's processes have waited for a CPU, as of now. */
+  sample(): number {
+    const pid = this.pidOf();
+    const value = pid === undefined ? undefined : this.read(pid);
+    if (pid !== undefined && value !== undefined) {
+      const entry = this.seen.get(pid);
+      if (entry) entry.last = Math.max(entry.last, value);
+      else this.seen.set(pid, { base: this.began ? 0 : value, last: value });
+    }
+    this.began = true;
+    let total = 0;
+    for (const e of this.seen.values()) total += e.last - e.base;
+    return total;
+  }
+}
+
+export interface LimitClock {
+  now(): number;
+  schedule(fn: () => void, ms: number): () => void;
+}
+
+const realClock: LimitClock = {
+  now: () => performance.now(),
+  schedule(fn, ms) {
+    const t = setTimeout(fn, ms);
+    return () => clearTimeout(t);
+  },
+};
+
+/**
+ * Calls `expire` once the phase has had `limitMs` of its own time: wall time since now, less what
+ * its process waited for a CPU (counted up to `limitMs`). `expire` gets the extension it was given.
+ * Returns the cancel function.
+ */
+export function limitTimer(limitMs: number, wait: HostWait, expire: (extendedMs: number) => void, clock: LimitClock = realClock): () => void {
+  const t0 = clock.now();
+  wait.sample();
+  let cancel = clock.schedule(check, limitMs);
+  function check(): void {
+    const extended = Math.min(wait.sample(), limitMs);
+    const left = t0 + limitMs + extended - clock.now();
+    if (left < 1) expire(extended);
+    else cancel = clock.schedule(check, left);
+  }
+  return () => cancel();
+}
