@@ -40,7 +40,14 @@ function fakeClock(): LimitClock & { advance(ms: number): void } {
 
 /** A process whose run-queue counter the test sets. */
 function counter(start = 0) {
-  const c = { ms: start, read: (pid: number) => (pid === 1 ? c.ms : undefined) };
+  const c = {
+    ms: start,
+    reads: 0,
+    read: (pid: number) => {
+      c.reads++;
+      return pid === 1 ? c.ms : undefined;
+    },
+  };
   return c;
 }
 
@@ -49,24 +56,27 @@ describe('limits that do not count the host’s CPU wait', () => {
     const clock = fakeClock();
     const c = counter(500);
     let expiredAt: number | undefined;
-    limitTimer(10_000, new HostWait(() => 1, c.read), () => (expiredAt = clock.now()), clock);
+    limitTimer(10_000, new HostWait(() => 1, { read: c.read }), () => (expiredAt = clock.now()), clock);
     clock.advance(9_999);
     assert.equal(expiredAt, undefined);
     clock.advance(1);
-    assert.equal(expiredAt, 10_000, 'a process already running counts from when the phase began (500 ms before it do not count)');
+    assert.equal(expiredAt, 10_000, 'a process already running counts from its first reading (the 500 ms before do not count)');
 
     let fired = false;
-    const cancel = limitTimer(1_000, new HostWait(() => 1, c.read), () => (fired = true), clock);
+    const reads = c.reads;
+    const cancel = limitTimer(1_000, new HostWait(() => 1, { read: c.read }), () => (fired = true), clock);
+    clock.advance(200);
     cancel();
     clock.advance(5_000);
     assert.equal(fired, false);
+    assert.equal(c.reads, reads, 'a phase that ends within its first 250 ms reads nothing');
   });
 
   it('the time a process waited for a CPU extends the limit, by at most the limit again', () => {
     const clock = fakeClock();
     const c = counter();
     let extendedBy: number | undefined;
-    limitTimer(10_000, new HostWait(() => 1, c.read), (ms) => (extendedBy = ms), clock);
+    limitTimer(10_000, new HostWait(() => 1, { read: c.read }), (ms) => (extendedBy = ms), clock);
     clock.advance(6_000);
     c.ms = 3_000;
     clock.advance(4_000);
@@ -79,7 +89,8 @@ describe('limits that do not count the host’s CPU wait', () => {
     const starved = counter();
     let at: number | undefined;
     const t0 = clock.now();
-    limitTimer(1_000, new HostWait(() => 1, starved.read), () => (at = clock.now() - t0), clock);
+    limitTimer(1_000, new HostWait(() => 1, { read: starved.read }), () => (at = clock.now() - t0), clock);
+    clock.advance(300);
     starved.ms = 50_000;
     clock.advance(10_000);
     assert.equal(at, 2_000, 'a host that never lets it run still ends it at twice the limit');
@@ -88,7 +99,7 @@ describe('limits that do not count the host’s CPU wait', () => {
   it('a process born during the phase counts from its birth, and the processes of one phase add up', () => {
     const values = new Map<number, number>([[1, 400]]);
     let pid: number | undefined = 1;
-    const wait = new HostWait(() => pid, (p) => values.get(p));
+    const wait = new HostWait(() => pid, { read: (p) => values.get(p) });
     assert.equal(wait.sample(), 0);
     values.set(1, 700);
     assert.equal(wait.sample(), 300);
@@ -97,6 +108,9 @@ describe('limits that do not count the host’s CPU wait', () => {
     pid = 2;
     values.set(2, 250); // born during the phase: all of its 250 ms are the phase's
     assert.equal(wait.sample(), 550);
+
+    const newborn = new HostWait(() => 1, { newborn: true, read: () => 120 });
+    assert.equal(newborn.sample(), 120, 'a process spawned for the phase (an init) counts from its birth');
   });
 });
 

@@ -159,7 +159,7 @@ export class InvocationEngine {
       const leaveInitSlot = await this.initGate.enter();
       log.emit(initStartLine(fn.runtime, this.ctx.region, note), wallNow());
       const t0 = performance.now();
-      const hostWait = new HostWait(() => env.pid);
+      const hostWait = new HostWait(() => env.pid, { newborn: true });
       const init = await withinLimit(env.start(python), this.options.initTimeoutMs, hostWait);
       leaveInitSlot();
       initDurationMs = performance.now() - t0;
