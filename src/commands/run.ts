@@ -1,25 +1,20 @@
 // `ddbs-test run`: the matrix. Per cell: create-table, attach-consumer, seed, count --wait,
-// teardown (unless --keep); then one verdict line and one table. Every cell is isolated: its own
-// table, function and mapping.
+// teardown (unless --keep; see run-cell.ts); then one verdict line and one table. Every cell is
+// isolated: its own table, function and mapping.
 import { Command, Option } from 'commander';
 import fs from 'node:fs';
 import path from 'node:path';
 import { addCommonOptions, type CommandDeps, type GlobalOptions, type Prompter } from './context.ts';
 import { addThresholdOptions, intInRange, intList, numberList } from './options.ts';
-import { runCreateTable } from './create-table.ts';
-import { runAttachConsumer, consumerSettings, type AttachOptions } from './attach-consumer.ts';
-import { checkUpdates, runSeed } from './seed.ts';
+import { consumerSettings } from './attach-consumer.ts';
+import { checkUpdates } from './seed.ts';
 import { MAX_SHARDS, MIN_SHARDS } from '../local/dynamodb/streams/settings.ts';
-import { runCount, verdictError } from './count.ts';
-import { teardownResources } from '../aws/teardown.ts';
+import { verdictError } from './count.ts';
 import { DEFAULTS } from '../core/defaults.ts';
-import { scopedIo } from '../core/io.ts';
-import { expandMatrix, type CellSpec } from '../core/matrix.ts';
-import { buildDocument, SCHEMA_VERSION, type Cell, type ResultDocument } from '../core/result.ts';
-import { ResultsStore } from '../core/results-store.ts';
-import { newRunId } from '../core/run-id.ts';
+import { expandMatrix } from '../core/matrix.ts';
+import { buildDocument, type ResultDocument } from '../core/result.ts';
 import { thresholdBreaches, type Thresholds } from '../core/thresholds.ts';
-import { resolveTarget, targetKey } from '../aws/target.ts';
+import { resolveTarget } from '../aws/target.ts';
 import { formatResultTable, outputWidth, toCsv, toMarkdown } from '../output/result-table.ts';
 import { toJUnit } from '../output/junit.ts';
 import { renderHtmlReport } from '../output/html-report.ts';
@@ -29,8 +24,9 @@ import { loadResultDocument } from '../core/result-file.ts';
 import { checkReportFile } from './report.ts';
 import { addRegressionOptions } from './compare.ts';
 import { confirmAwsPlan } from './aws-plan.ts';
-import { prepareRun, type PreparedConsumer } from './run-prepare.ts';
-import { InterruptedError, UsageError, VerificationError } from '../errors.ts';
+import { prepareRun } from './run-prepare.ts';
+import { attachOptions, runCells } from './run-cell.ts';
+import { UsageError, VerificationError } from '../errors.ts';
 import { VERSION } from '../version.ts';
 
 export interface RunOptions extends GlobalOptions, Thresholds {
@@ -66,102 +62,6 @@ export interface RunOptions extends GlobalOptions, Thresholds {
 }
 
 const OUT_FORMATS = ['.json', '.csv', '.md', '.xml'];
-/** Lambda's longest function timeout, and the room the consumer and its log lines need beyond the work. */
-const MAX_FUNCTION_TIMEOUT_S = 900;
-const TIMEOUT_MARGIN_S = 10;
-const DEFAULT_FUNCTION_TIMEOUT_S = 30;
-
-/**
- * The function timeout for a cell: room for --work-ms plus a margin, at least the 30 s default.
- * Work that cannot fit in Lambda's 900 s is refused: every invocation would time out, and the
- * records would be lost to retries instead of measured.
- */
-export function functionTimeoutFor(workMs: number): number {
-  const needed = Math.ceil(workMs / 1000) + TIMEOUT_MARGIN_S;
-  if (needed > MAX_FUNCTION_TIMEOUT_S) {
-    throw new UsageError(`--work-ms ${workMs} cannot fit in Lambda's ${MAX_FUNCTION_TIMEOUT_S} s function timeout (the consumer needs ${TIMEOUT_MARGIN_S} s beyond the work)`, { hint: `use --work-ms ${(MAX_FUNCTION_TIMEOUT_S - TIMEOUT_MARGIN_S) * 1000} or less` });
-  }
-  return Math.max(DEFAULT_FUNCTION_TIMEOUT_S, needed);
-}
-
-function attachOptions(opts: RunOptions, spec: CellSpec, table: string, runId: string): AttachOptions {
-  return {
-    ...pickTarget(opts),
-    table, runId,
-    batchSize: spec.batchSize, batchWindow: spec.batchWindowS, parallelizationFactor: spec.parallelizationFactor,
-    startingPosition: DEFAULTS.consumer.startingPosition, maxRetries: opts.maxRetries ?? DEFAULTS.consumer.maxRetries, maxRecordAge: DEFAULTS.consumer.maxRecordAgeS,
-    ...(opts.bisect ? { bisect: true } : {}), ...(opts.reportFailures ? { reportFailures: true } : {}),
-    memory: DEFAULTS.consumer.memoryMb, timeout: functionTimeoutFor(spec.workMs), workMs: spec.workMs, failRate: spec.failRate,
-    ...(opts.code ? { code: opts.code } : {}), ...(opts.handler ? { handler: opts.handler } : {}), ...(opts.runtime ? { runtime: opts.runtime } : {}),
-    ...(opts.policyArn ? { policyArn: opts.policyArn } : {}),
-  };
-}
-
-function pickTarget(o: RunOptions): GlobalOptions {
-  const t: GlobalOptions = {};
-  if (o.target !== undefined) t.target = o.target;
-  if (o.endpointUrl !== undefined) t.endpointUrl = o.endpointUrl;
-  if (o.region !== undefined) t.region = o.region;
-  if (o.profile !== undefined) t.profile = o.profile;
-  if (o.port !== undefined) t.port = o.port;
-  return t;
-}
-
-async function runCell(spec: CellSpec, index: number, total: number, opts: RunOptions, runDeps: CommandDeps, prepared?: PreparedConsumer): Promise<Cell> {
-  // Every step's progress line names the cell, so a log of a long matrix says where it is.
-  const deps: CommandDeps = { ...runDeps, io: scopedIo(runDeps.io, `cell ${index + 1}/${total}`) };
-  const signal = deps.signal;
-  const started = deps.now();
-  const runId = newRunId(deps.now());
-  const table = `ddbs-test-${runId}`;
-  const key = targetKey(resolveTarget(opts, deps.env));
-  deps.io.info(`Cell ${index + 1}/${total}: ${spec.items} items${opts.updates ? ` updated ${opts.updates} times` : ''}, batch size ${spec.batchSize}${spec.parallelizationFactor > 1 ? `, parallelization ${spec.parallelizationFactor}` : ''}${spec.batchWindowS ? `, window ${spec.batchWindowS} s` : ''}${spec.failRate ? `, fail rate ${spec.failRate}` : ''}${spec.shards !== undefined ? `, ${spec.shards} shard${spec.shards === 1 ? '' : 's'}` : ''} (run ${runId})`);
-  try {
-    deps.io.phase(`Creating table ${table}`);
-    await runCreateTable({ ...pickTarget(opts), table, keySchema: [{ name: 'pk', type: 'S' }], streamViewType: 'NEW_IMAGE', runId, ...(spec.shards !== undefined ? { shards: spec.shards } : {}) }, deps);
-    deps.io.phaseEnd(`Created table ${table}`);
-    if (signal.aborted) throw new InterruptedError();
-    await runAttachConsumer(attachOptions(opts, spec, table, runId), deps, prepared);
-    if (signal.aborted) throw new InterruptedError();
-    const seeded = await runSeed({ ...pickTarget(opts), table, items: spec.items, concurrency: opts.concurrency ?? DEFAULTS.seed.concurrency, itemSize: opts.itemSize ?? DEFAULTS.seed.itemSizeBytes, ...(opts.rate ? { rate: opts.rate } : {}), ...(opts.updates ? { updates: opts.updates } : {}), run: runId }, deps);
-    if (seeded.aborted || signal.aborted) throw new InterruptedError();
-    const counted = await runCount(
-      { ...pickTarget(opts), run: runId, wait: true, idle: opts.idle ?? DEFAULTS.count.idleS, timeout: DEFAULTS.run.cellTimeoutS, pollMs: DEFAULTS.run.countPollMs, ...(opts.pattern ? { pattern: opts.pattern } : {}) },
-      deps,
-    );
-    const cell = { ...counted.cell, wallMs: deps.now() - started };
-    // Kept after teardown: a later `count` shows this result instead of recounting deleted evidence.
-    new ResultsStore(deps.home).save({ runId, measuredAt: cell.evidence.measuredAt, command: 'run', target: counted.target, schemaVersion: SCHEMA_VERSION, cell });
-    return cell;
-  } catch (err) {
-    // The step that failed ends its phase here; the teardown below opens its own.
-    deps.io.phaseEnd(undefined, false);
-    if (signal.aborted) throw new InterruptedError('interrupted: the run was stopped and its resources cleaned up');
-    throw err;
-  } finally {
-    if (!opts.keep || signal.aborted) {
-      const mine = deps.state.resourcesFor(key).filter((r) => r.runId === runId);
-      if (mine.length > 0) {
-        const phase = `Tearing down ${mine.length} resources of run ${runId}`;
-        deps.io.phase(phase);
-        const clients = deps.clients(resolveTarget(opts, deps.env));
-        try {
-          const res = await teardownResources(mine, clients, deps.state, key, { onProgress: (done, all) => deps.io.progress({ phase, done, total: all, unit: 'resources' }) });
-          deps.state.removeAttachment(key, table);
-          deps.state.markTornDown(runId, new Date(deps.now()).toISOString());
-          if (res.failed.length > 0) deps.io.phaseEnd(`Teardown of run ${runId} left ${res.failed.length} resources: run \`ddbs-test teardown\``, false);
-          else deps.io.phaseEnd(`Tore down run ${runId} (${res.deleted.length} deleted)`);
-        } catch (err) {
-          // Keep the error that ended the cell; the leftovers stay in the state file for teardown.
-          deps.io.phaseEnd(`Teardown of run ${runId} failed (${(err as Error).message}): run \`ddbs-test teardown\` later`, false);
-        } finally {
-          clients.destroy();
-        }
-      }
-    }
-  }
-}
-
 /** Asks in a terminal for the matrix lists that were not given, showing the defaults. */
 export async function askMatrix(prompt: Prompter, items: number[] | undefined, batch: number[] | undefined): Promise<{ items: number[]; batch: number[] }> {
   const parse = (text: string, flag: string, max: number): number[] | undefined => {
@@ -205,11 +105,7 @@ export async function runMatrix(opts: RunOptions, deps: CommandDeps): Promise<Re
   const first = cells[0];
   const prepared = first ? await prepareRun(consumerSettings(attachOptions(opts, first, 'validation', 'validation')), target, deps) : undefined;
   if (target.kind === 'aws') await confirmAwsPlan(cells, target, opts, deps);
-  const results: Cell[] = [];
-  for (const [i, spec] of cells.entries()) {
-    if (deps.signal.aborted) throw new InterruptedError();
-    results.push(await runCell(spec, i, cells.length, opts, deps, prepared));
-  }
+  const results = await runCells(cells, opts, deps, prepared);
   return buildDocument(VERSION, { kind: target.kind, region: target.region, ...(target.endpoint ? { endpoint: target.endpoint } : {}) }, results);
 }
 

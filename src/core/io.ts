@@ -51,3 +51,28 @@ export function scopedIo(io: IoHost, scope: string): IoHost {
     error: (e, d) => io.error(e, d),
   };
 }
+
+/**
+ * A host for work done ahead, in the background: it holds what it is told until `replay(io)` tells
+ * it all to `io`, in order, and passes everything after that straight on. Progress is not held
+ * (by the time it would be shown it is stale).
+ */
+export function deferredIo(json: boolean): IoHost & { replay(to: IoHost): void } {
+  const held: Array<(io: IoHost) => void> = [];
+  let target: IoHost | undefined;
+  const tell = (call: (io: IoHost) => void) => (target ? call(target) : held.push(call));
+  return {
+    json,
+    phase: (t, label) => tell((io) => io.phase(t, label)),
+    progress: (e) => target?.progress(e),
+    phaseEnd: (s, ok) => tell((io) => io.phaseEnd(s, ok)),
+    info: (m) => tell((io) => io.info(m)),
+    warn: (m) => tell((io) => io.warn(m)),
+    result: (h, d) => tell((io) => io.result(h, d)),
+    error: (e, d) => tell((io) => io.error(e, d)),
+    replay(to) {
+      target = to;
+      for (const call of held.splice(0)) call(to);
+    },
+  };
+}

@@ -112,6 +112,19 @@ describe('interrupting a real local run', { timeout: 400_000 }, () => {
     await assertNothingLeft(box);
   });
 
+  it('SIGINT while counting the first of two cells, the second set up ahead: both cells torn down, nothing left', async () => {
+    const r = startCli(box, ['run', '--items', '40', '--batch', '10,5', '--work-ms', '3000', '--idle', '30']);
+    await r.waitFor(/^Counting \w+$/m);
+    // The second cell's table and consumer get ready while the first one drains: wait for its mapping.
+    await pollUntil(async () => ((await inventory(box.port)).mappings.length === 2 ? true : undefined), { timeoutMs: 60_000, initialDelayMs: 100, maxDelayMs: 500 });
+    r.signal('SIGINT');
+    const { code } = await r.done;
+    assertCleanInterrupt(r, code, 'SIGINT');
+    assert.match(r.stderr(), /Cell 2\/2: 40 items, batch size 5/, 'what the second cell did is shown before it is undone');
+    assert.equal(r.stderr().match(/✓ Tore down run/g)?.length, 2, r.stderr());
+    await assertNothingLeft(box);
+  });
+
   it('SIGTERM while seeding: handled like the first Ctrl-C (exit 130, nothing left)', async () => {
     const r = startCli(box, ['run', '--items', '20000', '--batch', '10', '--idle', '5']);
     await r.waitFor(/^Seeding 20,000 items/m);

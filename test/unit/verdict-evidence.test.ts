@@ -9,7 +9,7 @@ import { identify, identityOfItem, keyHash } from '../../src/core/identity.ts';
 import { createHandler, userFailures } from '../../src/consumer/ddbs_consumer.mjs';
 import { encodeBatchLines, encodeDoneLine } from '../../src/consumer/ddbs_lines.mjs';
 import { judgeResponse } from '../../src/local/esm/deliver.ts';
-import { functionTimeoutFor } from '../../src/commands/run.ts';
+import { functionTimeoutFor } from '../../src/commands/run-cell.ts';
 import { UsageError } from '../../src/errors.ts';
 import { invocation, range, seeded } from '../fixtures/consumer/lines.ts';
 
