@@ -4,7 +4,7 @@ import { describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { createReporter, progressText } from '../../src/output/reporter.ts';
-import { scopedIo } from '../../src/core/io.ts';
+import { deferredIo, scopedIo } from '../../src/core/io.ts';
 import { UsageError } from '../../src/errors.ts';
 
 function capture(t: TestContext, json = false) {
@@ -114,5 +114,32 @@ describe('progressText', () => {
     assert.equal(progressText({ phase: 'Seeding t1', done: 4200, total: 10_000, unit: 'items', rate: 1050.4, etaSec: 5.5, detail: '3 retries' }), 'Seeding t1: 4,200/10,000 items (1,050/s, ETA 6 s, 3 retries)');
     assert.equal(progressText({ phase: 'Attaching a consumer to t1', done: 2, unit: 'steps', detail: 'creating function' }), 'Attaching a consumer to t1: 2 steps (creating function)');
     assert.equal(progressText({ phase: 'x', done: 1, total: 2, unit: 'items', etaSec: 0.2 }), 'x: 1/2 items (ETA <1 s)');
+  });
+});
+
+describe('deferredIo', () => {
+  it('holds messages until replay, in order, then passes them straight on; progress is never held', () => {
+    const seen: string[] = [];
+    const to = {
+      json: false,
+      phase: (t: string) => seen.push(`phase ${t}`),
+      progress: (e: { phase: string }) => seen.push(`progress ${e.phase}`),
+      phaseEnd: (s?: string) => seen.push(`end ${s}`),
+      info: (m: string) => seen.push(`info ${m}`),
+      warn: (m: string) => seen.push(`warn ${m}`),
+      result: () => seen.push('result'),
+      error: () => seen.push('error'),
+    };
+    const held = deferredIo(false);
+    held.info('Cell 2/2');
+    held.phase('Creating table t');
+    held.progress({ phase: 'Creating table t', done: 1, unit: 'steps' });
+    held.phaseEnd('Created table t');
+    assert.deepEqual(seen, []);
+    held.replay(to);
+    assert.deepEqual(seen, ['info Cell 2/2', 'phase Creating table t', 'end Created table t']);
+    held.warn('later');
+    held.progress({ phase: 'Tearing down', done: 1, unit: 'resources' });
+    assert.deepEqual(seen.slice(3), ['warn later', 'progress Tearing down']);
   });
 });
