@@ -8,7 +8,7 @@ import { FilterLogEventsCommand, GetQueryResultsCommand, StartQueryCommand } fro
 import type { LogsApi } from './clients.ts';
 import { parseConsumerLine, parseConsumerLinesIn, parsePlatformLine, type ConsumerLine } from '../core/consumer-lines.ts';
 import { errorName, translateAwsError } from './errors.ts';
-import { pause as sleep, THROTTLING_ERRORS } from '../core/timing.ts';
+import { LIMIT_STRETCH, pause as sleep, THROTTLING_ERRORS } from '../core/timing.ts';
 import type { InvocationSpan } from '../core/invocations.ts';
 import { goneProblem, StreamHeads, STREAM_HEAD_PHRASES } from './log-gaps.ts';
 
@@ -66,8 +66,6 @@ export interface LineSource {
 const INIT_LIMIT_MS = 10_000;
 /** Slack for a line written just after a limit passed, or still on its way to the log. */
 const LIMIT_SLACK_MS = 5_000;
-/** The local stack stretches a limit by the time the function waited for a CPU, up to the limit again. */
-const LIMIT_STRETCH = 2;
 
 /** What both readers learn from the platform's lines, and whether their evidence is whole. */
 abstract class PlatformEvidence {

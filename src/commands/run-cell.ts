@@ -67,7 +67,8 @@ interface ReadyCell {
   spec: CellSpec;
   runId: string;
   table: string;
-  started: number;
+  /** How long its set-up took: part of the cell's wall time, wherever it ran. */
+  setupMs: number;
   deps: CommandDeps;
 }
 
@@ -86,11 +87,12 @@ export async function runCells(cells: readonly CellSpec[], opts: RunOptions, dep
       held = deferredIo(deps.io.json);
       ahead = settle(setUpCell(nextSpec, i + 1, cells.length, opts, deps, held, prepared));
     };
-    /** The run ends before the next cell's turn: what its set-up did is shown, then undone. */
+    /** The run ends before the next cell's turn: what its set-up did is shown, then undone (--keep keeps measured cells only). */
     const dropAhead = async () => {
       const next = await ahead;
       held?.replay(deps.io);
-      if (next?.ok) await tearDownCell(next.value, opts);
+      if (next?.ok) await tearDownCell(next.value, { ...opts, keep: false });
+      else if (next && !(next.error instanceof InterruptedError)) deps.io.warn(`setting up cell ${i + 2}/${cells.length} failed too: ${(next.error as Error).message}`);
     };
     try {
       results.push(await measureCell(ready, opts, startNext));
@@ -126,7 +128,7 @@ async function setUpCell(spec: CellSpec, index: number, total: number, opts: Run
   const deps: CommandDeps = { ...runDeps, io: scopedIo(io, `cell ${index + 1}/${total}`) };
   const started = deps.now();
   const runId = newRunId(deps.now());
-  const cell: ReadyCell = { spec, runId, table: `ddbs-test-${runId}`, started, deps };
+  const cell: ReadyCell = { spec, runId, table: `ddbs-test-${runId}`, setupMs: 0, deps };
   deps.io.info(`Cell ${index + 1}/${total}: ${spec.items} items${opts.updates ? ` updated ${opts.updates} times` : ''}, batch size ${spec.batchSize}${spec.parallelizationFactor > 1 ? `, parallelization ${spec.parallelizationFactor}` : ''}${spec.batchWindowS ? `, window ${spec.batchWindowS} s` : ''}${spec.failRate ? `, fail rate ${spec.failRate}` : ''}${spec.shards !== undefined ? `, ${spec.shards} shard${spec.shards === 1 ? '' : 's'}` : ''} (run ${runId})`);
   try {
     deps.io.phase(`Creating table ${cell.table}`);
@@ -135,6 +137,7 @@ async function setUpCell(spec: CellSpec, index: number, total: number, opts: Run
     if (deps.signal.aborted) throw new InterruptedError();
     await runAttachConsumer(attachOptions(opts, spec, cell.table, runId), deps, prepared);
     if (deps.signal.aborted) throw new InterruptedError();
+    cell.setupMs = deps.now() - started;
     return cell;
   } catch (err) {
     await failed(cell, opts);
@@ -145,6 +148,8 @@ async function setUpCell(spec: CellSpec, index: number, total: number, opts: Run
 /** Seeds the cell, counts it until every record is placed, keeps the result; tears the cell down. */
 async function measureCell(cell: ReadyCell, opts: RunOptions, writesDone: () => void): Promise<Cell> {
   const { deps, runId, table, spec } = cell;
+  // The set-up may have run during the previous cell's drain: the wall time adds it, not the overlap.
+  const started = deps.now();
   try {
     const seeded = await runSeed({ ...pickTarget(opts), table, items: spec.items, concurrency: opts.concurrency ?? DEFAULTS.seed.concurrency, itemSize: opts.itemSize ?? DEFAULTS.seed.itemSizeBytes, ...(opts.rate ? { rate: opts.rate } : {}), ...(opts.updates ? { updates: opts.updates } : {}), run: runId }, deps);
     if (seeded.aborted || deps.signal.aborted) throw new InterruptedError();
@@ -153,7 +158,7 @@ async function measureCell(cell: ReadyCell, opts: RunOptions, writesDone: () => 
       { ...pickTarget(opts), run: runId, wait: true, idle: opts.idle ?? DEFAULTS.count.idleS, timeout: DEFAULTS.run.cellTimeoutS, pollMs: DEFAULTS.run.countPollMs, ...(opts.pattern ? { pattern: opts.pattern } : {}) },
       deps,
     );
-    const result = { ...counted.cell, wallMs: deps.now() - cell.started };
+    const result = { ...counted.cell, wallMs: cell.setupMs + deps.now() - started };
     // Kept after teardown: a later `count` shows this result instead of recounting deleted evidence.
     new ResultsStore(deps.home).save({ runId, measuredAt: result.evidence.measuredAt, command: 'run', target: counted.target, schemaVersion: SCHEMA_VERSION, cell: result });
     await tearDownCell(cell, opts);
@@ -177,13 +182,14 @@ async function failed(cell: ReadyCell, opts: RunOptions): Promise<void> {
 async function tearDownCell(cell: ReadyCell, opts: RunOptions): Promise<void> {
   const { deps, runId, table } = cell;
   if (opts.keep && !deps.signal.aborted) return;
-  const key = targetKey(resolveTarget(opts, deps.env));
-  const mine = deps.state.resourcesFor(key).filter((r) => r.runId === runId);
-  if (mine.length === 0) return;
-  const phase = `Tearing down ${mine.length} resources of run ${runId}`;
-  deps.io.phase(phase);
-  const clients = deps.clients(resolveTarget(opts, deps.env));
+  let clients: ReturnType<CommandDeps['clients']> | undefined;
   try {
+    const key = targetKey(resolveTarget(opts, deps.env));
+    const mine = deps.state.resourcesFor(key).filter((r) => r.runId === runId);
+    if (mine.length === 0) return;
+    const phase = `Tearing down ${mine.length} resources of run ${runId}`;
+    deps.io.phase(phase);
+    clients = deps.clients(resolveTarget(opts, deps.env));
     const res = await teardownResources(mine, clients, deps.state, key, { onProgress: (done, all) => deps.io.progress({ phase, done, total: all, unit: 'resources' }) });
     deps.state.removeAttachment(key, table);
     deps.state.markTornDown(runId, new Date(deps.now()).toISOString());
@@ -193,6 +199,6 @@ async function tearDownCell(cell: ReadyCell, opts: RunOptions): Promise<void> {
     // Keep the error that ended the cell; the leftovers stay in the state file for teardown.
     deps.io.phaseEnd(`Teardown of run ${runId} failed (${(err as Error).message}): run \`ddbs-test teardown\` later`, false);
   } finally {
-    clients.destroy();
+    clients?.destroy();
   }
 }

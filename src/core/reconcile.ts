@@ -6,6 +6,7 @@ import { summarizeSortedLatency, minMeanMax, type LatencySummary, type MinMeanMa
 import type { BatchLine, ConsumerLine, DoneLine } from './consumer-lines.ts';
 import { compareSeq, failedIds, recordSpace, type InvocationScope } from './record-space.ts';
 import { arrivalOrdinals, countOutOfOrder, EVENT_CODE, EVENT_NAMES, RANK_SLOTS } from './key-order.ts';
+import { LIMIT_STRETCH } from './timing.ts';
 
 export { compareSeq, seededRecordId } from './record-space.ts';
 export { countOutOfOrder } from './key-order.ts';
@@ -220,11 +221,12 @@ function outcomeOf(inv: Invocation, rid: string, t: number, input: ReconcileInpu
   if (done?.ok) return 'ok';
   if (done && !done.ok && done.failed && !done.all) return 'partial';
   if (done) return 'failed';
-  // No outcome line: ended (timeout, crash) once its REPORT line is there or its timeout has passed.
+  // No outcome line: ended (timeout, crash) once its REPORT line is there or its timeout has passed
+  // (as the local stack may stretch it on a loaded host).
   if (input.reportedRids?.has(rid)) return 'failed';
   if (input.now === undefined) return 'failed';
   const limit = input.functionTimeoutMs ?? 900_000;
-  return input.now - t > limit + 5_000 ? 'failed' : 'running';
+  return input.now - t > LIMIT_STRETCH * limit + 5_000 ? 'failed' : 'running';
 }
 
 /** Each invocation that ran and has a batch line: its request id, receive time and first sequence number. */

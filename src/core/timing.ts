@@ -52,3 +52,10 @@ export const THROTTLING_ERRORS: ReadonlySet<string> = new Set([
 export function isThrottlingError(err: unknown): boolean {
   return THROTTLING_ERRORS.has((err as { name?: string } | undefined)?.name ?? '');
 }
+
+/**
+ * How far the local stack may stretch a Lambda limit (the init limit, a function's timeout): by the
+ * time the function's process waited for a CPU on a loaded host, up to the limit once more. Readers
+ * of the evidence wait that long before they call an invocation without outcome ended.
+ */
+export const LIMIT_STRETCH = 2;

@@ -130,14 +130,13 @@ describe('adversarial handlers (one stack, cases in parallel)', { concurrency: t
   function assertLostAtHandler(code: number, cell: CountCell, ind: IndependentRead, why: string) {
     const reached = ind.seededRecordsDelivered ?? 0;
     const unnamed = ITEMS - reached;
-    const seen = {
-      verdict: cell.verdict,
-      code,
-      processed: cell.processed,
-      handlerFailed: cell.missingByHop['handler-failed'],
-      unnamedExplained: unnamed === 0 || ((ind.failedWithoutBatch ?? 0) > 0 && /failed before the consumer logged/.test(cell.why ?? '')),
-    };
-    const expected = { verdict: reached > 0 ? 'incomplete' : 'in-flight', code: reached > 0 ? 1 : 4, processed: 0, handlerFailed: reached, unnamedExplained: true };
+    // Unnamed records stay pending, or are placed lost at not-delivered once a later batch of their
+    // shard passed them; either way the notes name the invocations that never logged a batch.
+    const unnamedExplained = unnamed === 0 || ((ind.failedWithoutBatch ?? 0) > 0 && cell.notes.some((n) => n.includes('before the consumer logged')));
+    // Lost records make the cell incomplete; with no record named at all, nothing is proven lost.
+    const verdictFits = cell.verdict === 'incomplete' || (reached === 0 && cell.verdict === 'in-flight');
+    const seen = { verdictFits, codeFits: code === (cell.verdict === 'incomplete' ? 1 : 4), processed: cell.processed, handlerFailed: cell.missingByHop['handler-failed'], unnamedExplained };
+    const expected = { verdictFits: true, codeFits: true, processed: 0, handlerFailed: reached, unnamedExplained: true };
     assert.deepEqual(seen, expected, `${JSON.stringify(cell)}\n${why}`);
   }
 

@@ -1,5 +1,6 @@
 // Lambda (REST-JSON 2015-03-31): functions, Invoke, execution environments. One instance per stack; all
 // state lives in the returned object. `invoker` is the in-process Invoke the ESM poller uses.
+import { LIMIT_STRETCH } from '../../core/timing.ts';
 import os from 'node:os';
 import type { InvokeOutcome, LambdaInvoker, LogsStore, StackContext } from '../context.ts';
 import { LambdaInvokeError } from '../context.ts';
@@ -23,6 +24,8 @@ export interface LambdaServiceOptions {
   initTimeoutMs?: number;
   /** Environments initializing at once across the stack; more wait for a slot (default: twice the cores, at least 4). */
   concurrentInits?: number;
+  /** How far a limit may grow by the time a function waited for a CPU (default LIMIT_STRETCH: twice the limit at most). */
+  limitStretch?: number;
 }
 
 export function createLambdaService(
@@ -40,6 +43,7 @@ export function createLambdaService(
       memoryCheckIntervalMs: options.memoryCheckIntervalMs ?? 50,
       initTimeoutMs: options.initTimeoutMs ?? 10_000,
       concurrentInits: options.concurrentInits ?? Math.max(4, 2 * os.availableParallelism()),
+      limitStretch: options.limitStretch ?? LIMIT_STRETCH,
     }),
   };
   let closing: Promise<void> | undefined;

@@ -25,6 +25,8 @@ export interface EngineOptions {
   initTimeoutMs: number;
   /** Inits running at once across the stack; the others wait for a slot (see InitGate). */
   concurrentInits: number;
+  /** A limit grows by the run-queue wait of its process up to this many times the limit (see host-wait.ts). */
+  limitStretch: number;
 }
 
 type DiedResult = Extract<PhaseResult, { kind: 'died' }>;
@@ -160,7 +162,7 @@ export class InvocationEngine {
       log.emit(initStartLine(fn.runtime, this.ctx.region, note), wallNow());
       const t0 = performance.now();
       const hostWait = new HostWait(() => env.pid, { newborn: true });
-      const init = await withinLimit(env.start(python), this.options.initTimeoutMs, hostWait);
+      const init = await withinLimit(env.start(python), this.options.initTimeoutMs, hostWait, this.options.limitStretch);
       leaveInitSlot();
       initDurationMs = performance.now() - t0;
       if (init !== 'overran' && initDurationMs > this.options.initTimeoutMs) {
@@ -198,7 +200,7 @@ export class InvocationEngine {
       const timeoutMs = fn.timeout * 1000;
       const t1 = performance.now();
       const deadline = wallNow() + timeoutMs;
-      const cancelTimer = limitTimer(timeoutMs, new HostWait(() => env.pid), () => void env.kill('timeout'));
+      const cancelTimer = limitTimer(timeoutMs, new HostWait(() => env.pid), () => void env.kill('timeout'), { stretch: this.options.limitStretch });
       this.watchdog.watch(env);
       const reinit = retryInit === undefined ? undefined : await this.initInsideInvoke(env, retryInit, log);
       leaveRetrySlot?.();
@@ -274,10 +276,10 @@ export class InvocationEngine {
 }
 
 /** Resolves with the init's result, or 'overran' once it has had `limitMs` of its own time (see host-wait.ts) without one. */
-async function withinLimit(init: Promise<PhaseResult>, limitMs: number, wait: HostWait): Promise<PhaseResult | 'overran'> {
+async function withinLimit(init: Promise<PhaseResult>, limitMs: number, wait: HostWait, stretch: number): Promise<PhaseResult | 'overran'> {
   let cancel: (() => void) | undefined;
   const limit = new Promise<'overran'>((resolve) => {
-    cancel = limitTimer(limitMs, wait, () => resolve('overran'));
+    cancel = limitTimer(limitMs, wait, () => resolve('overran'), { stretch });
   });
   try {
     return await Promise.race([init, limit]);

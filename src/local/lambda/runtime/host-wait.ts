@@ -9,6 +9,7 @@
 // queue. Where schedstat cannot be read (not Linux), nothing is extended.
 import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { LIMIT_STRETCH } from '../../../core/timing.ts';
 
 /** The main thread's run-queue wait so far, in ms; undefined when it cannot be read. */
 export function runQueueWaitMs(pid: number): number | undefined {
@@ -72,13 +73,15 @@ const FIRST_READING_MS = 250;
 
 /**
  * Calls `expire` once the phase has had `limitMs` of its own time: wall time since now, less what
- * its process waited for a CPU (counted up to `limitMs`). `expire` gets the extension it was given.
+ * its process waited for a CPU (counted up to `stretch - 1` times `limitMs`). `expire` gets the extension it was given.
  * The first reading of a process that was already running is taken a little after the start (a
  * quarter of the limit, at most 250 ms): a batch of a millisecond then costs no reading at all, and
  * the wait in those first moments is not counted, which errs towards the limit AWS would apply.
  * Returns the cancel function.
  */
-export function limitTimer(limitMs: number, wait: HostWait, expire: (extendedMs: number) => void, clock: LimitClock = realClock): () => void {
+export function limitTimer(limitMs: number, wait: HostWait, expire: (extendedMs: number) => void, opts: { stretch?: number; clock?: LimitClock } = {}): () => void {
+  const clock = opts.clock ?? realClock;
+  const most = ((opts.stretch ?? LIMIT_STRETCH) - 1) * limitMs;
   const t0 = clock.now();
   const first = Math.min(FIRST_READING_MS, limitMs / 4);
   let cancel = clock.schedule(() => {
@@ -86,7 +89,7 @@ export function limitTimer(limitMs: number, wait: HostWait, expire: (extendedMs:
     cancel = clock.schedule(check, limitMs - first);
   }, first);
   function check(): void {
-    const extended = Math.min(wait.sample(), limitMs);
+    const extended = Math.min(wait.sample(), most);
     const left = t0 + limitMs + extended - clock.now();
     if (left < 1) expire(extended);
     else cancel = clock.schedule(check, left);
