@@ -5,7 +5,7 @@
 // cannot forge a request id for) and of the stream. Cases share one stack and run concurrently.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { attach, countJson, explain, readIndependently, seed, startAdversarySandbox, stopAdversarySandbox, writeHandler, type AdversarySandbox, type Attached, type CountCell, type IndependentRead } from '../helpers/adversarial.ts';
+import { countJson, createAndAttach, explain, readIndependently, seed, startAdversarySandbox, stopAdversarySandbox, writeHandler, type AdversarySandbox, type Attached, type CountCell, type IndependentRead } from '../helpers/adversarial.ts';
 
 const ITEMS = 20;
 
@@ -92,10 +92,8 @@ describe('adversarial handlers (one stack, cases in parallel)', { concurrency: t
         c.name,
         (async () => {
           const table = `adv-${c.name}`;
-          const made = await s.setupSlot(() => s.box.run(['create-table', '--table', table]));
-          assert.equal(made.code, 0, made.stderr);
           const code = c.source ? ['--code', writeHandler(s, c.name, 'index.mjs', c.source), '--handler', 'index.handler'] : [];
-          const att = await attach(s, table, ['--batch-size', '10', '--max-retries', '0', ...code, ...c.attachArgs]);
+          const att = await createAndAttach(s, table, ['--batch-size', '10', '--max-retries', '0', ...code, ...c.attachArgs]);
           const runId = await seed(s, table, ITEMS);
           return { att, runId };
         })(),

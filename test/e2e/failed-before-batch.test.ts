@@ -5,7 +5,7 @@
 // must say why they are unaccounted for. Its own stack: the slow inits hold the stack's init slots.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { attach, boto3, countJson, explain, readIndependently, seed, startAdversarySandbox, stopAdversarySandbox, writeHandler, type AdversarySandbox } from '../helpers/adversarial.ts';
+import { boto3, countJson, createAndAttach, explain, readIndependently, seed, startAdversarySandbox, stopAdversarySandbox, writeHandler, type AdversarySandbox } from '../helpers/adversarial.ts';
 
 const SET_NODE_OPTIONS = `
 lam = boto3.client('lambda')
@@ -28,9 +28,7 @@ after(async () => {
 describe('invocations that fail before the consumer logs its batch', () => {
   it('a cold start over the init limit: nothing is named lost or processed, and count says why', { timeout: 300_000 }, async () => {
     const table = 'blind-init';
-    const made = await sb.box.run(['create-table', '--table', table]);
-    assert.equal(made.code, 0, made.stderr);
-    const att = await attach(sb, table, ['--batch-size', '10', '--max-retries', '0', '--timeout', '3']);
+    const att = await createAndAttach(sb, table, ['--batch-size', '10', '--max-retries', '0', '--timeout', '3']);
     const preload = `${writeHandler(sb, 'slow-preload', 'slow.cjs', SLOW_PRELOAD)}/slow.cjs`;
     await boto3(sb, SET_NODE_OPTIONS, att.functionName, `--require ${preload}`);
     const runId = await seed(sb, table, ITEMS);

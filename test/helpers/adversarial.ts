@@ -8,6 +8,7 @@ import path from 'node:path';
 import { createCliSandbox, type CliSandbox, type CliResult } from './cli.ts';
 import { cliEnv } from './stack.ts';
 import type { LocalStack } from '../../src/local/server.ts';
+import { InitGate } from '../../src/local/lambda/runtime/init-gate.ts';
 
 export interface AdversarySandbox {
   box: CliSandbox;
@@ -23,19 +24,16 @@ export interface AdversarySandbox {
   setupSlot<T>(task: () => Promise<T>): Promise<T>;
 }
 
-/** At most `n` tasks at once; a finished task hands its slot straight to the next in line. */
+/** At most `n` tasks at once, through the stack's own slot gate (the slot passes straight to the next task). */
 function limiter(n: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const queue: Array<() => void> = [];
+  // Held no longer than the longest setup command may run (180 s).
+  const gate = new InitGate(n, 240_000);
   return async (task) => {
-    if (active < n) active++;
-    else await new Promise<void>((resolve) => queue.push(resolve));
+    const leave = await gate.enter();
     try {
       return await task();
     } finally {
-      const next = queue.shift();
-      if (next) next();
-      else active--;
+      leave();
     }
   };
 }
