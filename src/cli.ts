@@ -6,6 +6,7 @@ import { CommanderError, type Command } from 'commander';
 import { createDeps, type CommandDeps, type GlobalOptions } from './commands/context.ts';
 import { commandNamed, rootProgram } from './commands/catalog.mjs';
 import type { IoHost } from './core/io.ts';
+import type { EarlyStack } from './local/early-start.ts';
 import { UsageError } from './errors.ts';
 import { VERSION } from './version.ts';
 
@@ -16,6 +17,8 @@ export interface CliIo {
   io: IoHost;
   /** Aborted on the first Ctrl-C / SIGTERM: commands stop and clean up what they created. */
   signal?: AbortSignal;
+  /** The local stack start bin/ began before loading the command (see local/early-start.ts). */
+  earlyStack?: EarlyStack;
 }
 
 type DepsFactory = (opts: GlobalOptions) => CommandDeps;
@@ -36,7 +39,7 @@ const LOADERS: Record<string, () => Promise<(deps: DepsFactory) => Command>> = {
 
 /** The program for these arguments: `names` commands loaded (default: the one `argv` runs). */
 export async function createProgram(argv: string[], io: CliIo, names: string[] = [commandNamed(argv.slice(2)) ?? '']): Promise<Command> {
-  const deps: DepsFactory = () => createDeps({ io: io.io, env: io.env, stdinIsTTY: io.stdinIsTTY, ...(io.signal ? { signal: io.signal } : {}) });
+  const deps: DepsFactory = () => createDeps({ io: io.io, env: io.env, stdinIsTTY: io.stdinIsTTY, ...(io.signal ? { signal: io.signal } : {}), ...(io.earlyStack ? { earlyStack: io.earlyStack } : {}) });
   const loaded = new Map<string, Command>();
   for (const name of names) {
     const load = LOADERS[name];

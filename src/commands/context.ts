@@ -5,6 +5,7 @@ import { createClients, type Clients } from '../aws/clients.ts';
 import { parsePort, type Target, type TargetOptions } from '../aws/target.ts';
 import { StateStore, defaultHome } from '../core/state.ts';
 import { startStack, inspectStack, type StackInfo } from '../local/index.ts';
+import type { EarlyStack } from '../local/early-start.ts';
 import { pause } from '../core/timing.ts';
 import { LocalStackError } from '../errors.ts';
 import type { IoHost } from '../core/io.ts';
@@ -47,9 +48,11 @@ export interface DepsInput {
   env: NodeJS.ProcessEnv;
   stdinIsTTY: boolean;
   signal?: AbortSignal;
+  /** A stack start bin/ began before the command loaded; ensureStack takes it over. */
+  earlyStack?: EarlyStack;
 }
 
-export function createDeps({ io, env, stdinIsTTY, signal = new AbortController().signal }: DepsInput): CommandDeps {
+export function createDeps({ io, env, stdinIsTTY, signal = new AbortController().signal, earlyStack }: DepsInput): CommandDeps {
   const home = defaultHome(env);
   let known: StackInfo | undefined;
   return {
@@ -79,7 +82,8 @@ export function createDeps({ io, env, stdinIsTTY, signal = new AbortController()
           hint: 'check `ddbs-test local status` and its log; restart with `ddbs-test local start`, then `ddbs-test teardown --yes` removes what is left in the state file',
         });
       }
-      const { started, info } = await startStack({ home, port: target.port, region: target.region, onWait: (m) => io.info(m) });
+      const onWait = (m: string): void => io.info(m);
+      const { started, info } = await (earlyStack?.claim(home, target.port, onWait) ?? startStack({ home, port: target.port, region: target.region, onWait }));
       known = info;
       if (started) io.info(`Started the local stack at ${info.url} (stop it with \`ddbs-test local stop\`)`);
     },

@@ -12,7 +12,7 @@ import { runCount } from './count.ts';
 import type { PreparedConsumer } from './run-prepare.ts';
 import type { RunOptions } from './run.ts';
 import { teardownResources } from '../aws/teardown.ts';
-import { resolveTarget, targetKey } from '../aws/target.ts';
+import { resolveTarget, targetKey, type Target } from '../aws/target.ts';
 import { DEFAULTS } from '../core/defaults.ts';
 import { deferredIo, scopedIo, type IoHost } from '../core/io.ts';
 import type { CellSpec } from '../core/matrix.ts';
@@ -155,7 +155,7 @@ async function measureCell(cell: ReadyCell, opts: RunOptions, writesDone: () => 
     if (seeded.aborted || deps.signal.aborted) throw new InterruptedError();
     writesDone();
     const counted = await runCount(
-      { ...pickTarget(opts), run: runId, wait: true, idle: opts.idle ?? DEFAULTS.count.idleS, timeout: DEFAULTS.run.cellTimeoutS, pollMs: DEFAULTS.run.countPollMs, ...(opts.pattern ? { pattern: opts.pattern } : {}) },
+      { ...pickTarget(opts), run: runId, wait: true, idle: opts.idle ?? DEFAULTS.count.idleS, timeout: DEFAULTS.run.cellTimeoutS, pollMs: countPollMsFor(resolveTarget(opts, deps.env)), ...(opts.pattern ? { pattern: opts.pattern } : {}) },
       deps,
     );
     const result = { ...counted.cell, wallMs: cell.setupMs + deps.now() - started };
@@ -167,6 +167,11 @@ async function measureCell(cell: ReadyCell, opts: RunOptions, writesDone: () => 
     await failed(cell, opts);
     throw err;
   }
+}
+
+/** How often a cell's count reads the logs on this target. */
+export function countPollMsFor(target: Target): number {
+  return target.kind === 'local' ? DEFAULTS.run.countPollMsLocal : DEFAULTS.run.countPollMs;
 }
 
 const STOPPED = 'interrupted: the run was stopped and its resources cleaned up';

@@ -30,5 +30,11 @@ export const DEFAULTS = {
     cellTimeoutS: 900,
     /** A cell polls the logs twice as often as a hand-run count: its run is known to be in flight. */
     countPollMs: 500,
+    /**
+     * On the local stack a cell polls every 100 ms: a read there is one in-memory query, and its
+     * lines are readable as soon as an invocation ends (no ingestion delay), so a longer pause only
+     * adds to every cell's time. AWS keeps 500 ms: CloudWatch Logs' read quotas are per account.
+     */
+    countPollMsLocal: 100,
   },
 } as const;

@@ -138,6 +138,11 @@ export interface StartOptions {
   waitTimeoutMs?: number;
   /** One line when this command has to wait for another starter. */
   onWait?: (message: string) => void;
+  /**
+   * Abandons the start: a stack this call is launching is taken down (its whole process group) and
+   * the call rejects with the signal's reason. A stack already handed over is not touched.
+   */
+  signal?: AbortSignal;
 }
 
 /** This home's stack if it runs on the wanted port; an error if it cannot be used; else undefined. */
@@ -164,6 +169,7 @@ export async function startStack(opts: StartOptions): Promise<StartResult> {
   let told = false;
   let delay = 100;
   for (;;) {
+    opts.signal?.throwIfAborted();
     const running = await usableStack(opts);
     if (running) return { info: running, started: false };
     const lock = tryStartLock(opts.home);
@@ -185,7 +191,7 @@ export async function startStack(opts: StartOptions): Promise<StartResult> {
     }
     if (!told) opts.onWait?.(`Waiting for the local stack that ${who} is starting…`);
     told = true;
-    await pause(delay);
+    await pause(delay, opts.signal);
     delay = Math.min(delay * 1.5, 500);
   }
 }
@@ -204,6 +210,7 @@ async function launchStack(opts: StartOptions): Promise<StackInfo> {
       hint: 'use that home, or choose another port with --port or DDBS_TEST_LOCAL_PORT',
     });
   }
+  opts.signal?.throwIfAborted();
   fs.mkdirSync(path.dirname(stackLogFile(opts.home)), { recursive: true, mode: 0o700 });
   const logFd = fs.openSync(stackLogFile(opts.home), 'a', 0o600);
   const logStart = fs.fstatSync(logFd).size;
@@ -228,11 +235,15 @@ async function launchStack(opts: StartOptions): Promise<StackInfo> {
   // The daemon writes its info file once it answers; until then each look is one small file read,
   // so a short fixed interval costs nothing and hands the stack over as soon as it is ready.
   const deadline = wallNow() + (opts.readyTimeoutMs ?? 90_000);
-  while (wallNow() < deadline) {
+  while (wallNow() < deadline && !opts.signal?.aborted) {
     const info = readInfo(opts.home);
     if (info && info.pid === child.pid && (await probePort(info.port)) === 'ours') return info;
     if (exitCode !== undefined) break;
-    await pause(READY_POLL_MS);
+    await pause(READY_POLL_MS, opts.signal);
+  }
+  if (opts.signal?.aborted && child.pid !== undefined) {
+    await takeDown(child.pid, opts.home);
+    throw opts.signal.reason;
   }
   const tail = fs.readFileSync(stackLogFile(opts.home), 'utf8').slice(logStart);
   const fatal = /FATAL (.*)/.exec(tail)?.[1];
@@ -244,6 +255,30 @@ async function launchStack(opts: StartOptions): Promise<StackInfo> {
   throw new LocalStackError(exitCode !== undefined ? `the local stack exited during start-up (code ${exitCode})` : 'the local stack did not become ready in time', {
     hint: `see ${stackLogFile(opts.home)}`,
   });
+}
+
+/**
+ * Ends a stack that never finished starting: the daemon and the JVM it may have begun share the
+ * daemon's process group (it is the group's leader), so the group is asked to stop, then killed if
+ * anything is left after a few seconds. Its info file goes too, if it got that far.
+ */
+async function takeDown(pid: number, home: string): Promise<void> {
+  const signalGroup = (sig: NodeJS.Signals): void => {
+    try {
+      process.kill(-pid, sig);
+    } catch {
+      // group already gone
+    }
+  };
+  signalGroup('SIGTERM');
+  const deadline = wallNow() + 5000;
+  let delay = 20;
+  while ((isAlive(pid) || liveGroupMembers(pid).length > 0) && wallNow() < deadline) {
+    await pause(delay);
+    delay = Math.min(delay * 2, 250);
+  }
+  if (isAlive(pid) || liveGroupMembers(pid).length > 0) signalGroup('SIGKILL');
+  if (readInfo(home)?.pid === pid) fs.rmSync(stackInfoFile(home), { force: true });
 }
 
 export interface StopResult {

@@ -157,6 +157,8 @@ function assertNothingStarted(home: string): void {
   const state = path.join(home, 'state.json');
   if (fs.existsSync(state)) assert.deepEqual((JSON.parse(fs.readFileSync(state, 'utf8')) as { resources: unknown[] }).resources, [], 'no resources recorded');
   assert.equal(fs.existsSync(path.join(home, 'local', 'stack.json')), false, 'no local stack started');
+  // `run` starts the stack while it loads, and undoes that start on a usage error: not even its log is left.
+  assert.equal(fs.existsSync(path.join(home, 'local')), false, 'no local stack files');
 }
 
 after(() => fs.rmSync(FIX, { recursive: true, force: true }));

@@ -15,6 +15,7 @@ import { createStreamTable } from '../../src/aws/table.ts';
 import { LOCAL_STATE_POLL_MS, pacingFor, pollEvery, type StatePacing } from '../../src/aws/wait.ts';
 import type { Clients } from '../../src/aws/clients.ts';
 import { AwsError } from '../../src/errors.ts';
+import { countPollMsFor } from '../../src/commands/run-cell.ts';
 
 const REGION = 'eu-west-1';
 const ACCOUNT = '123456789012';
@@ -191,5 +192,13 @@ describe('state waits on the local stack: a short fixed interval', () => {
     const info = await createStreamTable(clients.dynamodb, { name: 't', key: [{ name: 'pk', type: 'S' }], streamViewType: 'NEW_IMAGE', tags: {}, pacing: time.pacing });
     assert.equal(info.status, 'ACTIVE');
     assert.deepEqual(time.pauses, [50]);
+  });
+});
+
+describe('how often a cell reads the logs', () => {
+  it('every 100 ms on the local stack (no ingestion delay there); 500 ms on AWS and other endpoints, as before', () => {
+    assert.equal(countPollMsFor({ kind: 'local', region: 'us-east-1', endpoint: 'http://127.0.0.1:4567', port: 4567 }), 100);
+    assert.equal(countPollMsFor({ kind: 'aws', region: REGION }), 500);
+    assert.equal(countPollMsFor({ kind: 'endpoint', region: REGION, endpoint: 'http://127.0.0.1:4566' }), 500);
   });
 });

@@ -1,0 +1,137 @@
+// The stack start bin/ begins before `run` has loaded (src/local/early-start.ts): which command lines
+// get one, that the command's claim takes it over, and that a start nobody claimed is undone
+// whether it is still booting or already up — no process, no stack.json, no files it made.
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { earlyStackPlan, startStackEarly } from '../../src/local/early-start.ts';
+import { freePort, stopStack } from '../../src/local/index.ts';
+import { isAlive, liveGroupMembers } from '../../src/local/processes.ts';
+import { stackInfoFile, type StackInfo } from '../../src/local/daemon.ts';
+
+const homes: string[] = [];
+/** A home path that does not exist yet (inside a temp folder of its own). */
+function newHome(): string {
+  const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'ddbs-early-'));
+  homes.push(parent);
+  return path.join(parent, 'home');
+}
+
+after(async () => {
+  for (const parent of homes) {
+    await stopStack(path.join(parent, 'home'));
+    fs.rmSync(parent, { recursive: true, force: true });
+  }
+});
+
+/** Resolves once the file exists (the daemon writes stack.json when it answers). */
+async function fileAppears(file: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!fs.existsSync(file)) {
+    if (Date.now() > deadline) throw new Error(`${file} did not appear`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** The pid of the daemon started for this home, once it runs. */
+async function processAppears(home: string, timeoutMs = 30_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const e of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(e)) continue;
+      try {
+        if (fs.readFileSync(`/proc/${e}/cmdline`, 'utf8').includes(`--home\u0000${home}\u0000`)) return Number(e);
+      } catch {
+        // gone meanwhile
+      }
+    }
+    if (Date.now() > deadline) throw new Error(`no daemon for ${home}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** Every process of the stack's group: the daemon leads it, the JVM is a member. */
+function stackProcesses(pid: number): number[] {
+  return [...new Set([...(isAlive(pid) ? [pid] : []), ...liveGroupMembers(pid)])];
+}
+
+describe('which command lines start the stack early', () => {
+  const env = { DDBS_TEST_HOME: '/tmp/h' };
+  it('run on the local target, with the port and region it will use', () => {
+    assert.deepEqual(earlyStackPlan(['run', '--items', '10'], env), { home: '/tmp/h', port: 4567, region: 'us-east-1' });
+    assert.deepEqual(earlyStackPlan(['run', '--target', 'local', '--port', '5001', '--region', 'eu-west-1'], env), { home: '/tmp/h', port: 5001, region: 'eu-west-1' });
+    assert.deepEqual(earlyStackPlan(['run', '--port=5002'], env), { home: '/tmp/h', port: 5002, region: 'us-east-1' });
+    assert.equal(earlyStackPlan(['run'], { ...env, DDBS_TEST_LOCAL_PORT: '5003' })?.port, 5003);
+  });
+  it('not for other targets, other commands, help, or a port the command will reject', () => {
+    for (const args of [['run', '--target', 'aws'], ['run', '--target=aws'], ['run', '--endpoint-url', 'http://x'], ['run', '--profile', 'p'], ['seed', '--table', 't'], ['help', 'run'], ['run', '--help'], ['run', '-h'], ['run', '--port', '0'], ['run', '--port', 'http'], []]) {
+      assert.equal(earlyStackPlan(args, env), undefined, args.join(' '));
+    }
+    assert.equal(earlyStackPlan(['run'], { ...env, AWS_ENDPOINT_URL: 'http://127.0.0.1:9' }), undefined, 'AWS_ENDPOINT_URL targets that endpoint');
+    assert.equal(earlyStackPlan(['run'], { ...env, DDBS_TEST_LOCAL_PORT: 'abc' }), undefined);
+  });
+});
+
+describe('a stack started early', { timeout: 180_000 }, () => {
+  it('is the command\'s once claimed: the same start, told once, for that home and port only', async () => {
+    const home = newHome();
+    const port = await freePort();
+    const early = startStackEarly(['run'], { DDBS_TEST_HOME: home, DDBS_TEST_LOCAL_PORT: String(port) });
+    assert.ok(early);
+    assert.equal(early.claim(home, port + 1, () => {}), undefined, 'another port is not this start');
+    const claimed = early.claim(home, port, () => {});
+    assert.ok(claimed);
+    const { started, info } = await claimed;
+    assert.equal(started, true);
+    assert.equal(info.port, port);
+    assert.equal(early.claim(home, port, () => {}), undefined, 'claimed once');
+    await early.settle();
+    assert.deepEqual(JSON.parse(fs.readFileSync(stackInfoFile(home), 'utf8')).pid, info.pid, 'a claimed stack is left running');
+    assert.ok(isAlive(info.pid));
+    await stopStack(home);
+  });
+
+  it('is undone when nobody claims it while it boots: its processes end, and the home it made is gone', async () => {
+    const home = newHome();
+    const port = await freePort();
+    const early = startStackEarly(['run'], { DDBS_TEST_HOME: home, DDBS_TEST_LOCAL_PORT: String(port) });
+    assert.ok(early);
+    // Undo once the daemon runs, before it answers (it writes stack.json only then).
+    const daemon = await processAppears(home);
+    // …and has started DynamoDB Local's JVM (a member of its group).
+    while (liveGroupMembers(daemon).length < 2 && !fs.existsSync(stackInfoFile(home))) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(fs.existsSync(stackInfoFile(home)), false, 'still booting');
+    await early.settle();
+    assert.deepEqual(stackProcesses(daemon), [], 'the daemon and everything it started are gone');
+    assert.equal(fs.existsSync(home), false, `nothing left of the home it created: ${fs.existsSync(home) ? fs.readdirSync(home, { recursive: true }).join(', ') : ''}`);
+  });
+
+  it('is stopped when nobody claims it after it came up, and only the files it made go', async () => {
+    const home = newHome();
+    fs.mkdirSync(home, { recursive: true });
+    fs.writeFileSync(path.join(home, 'state.json'), '{}');
+    const port = await freePort();
+    const early = startStackEarly(['run'], { DDBS_TEST_HOME: home, DDBS_TEST_LOCAL_PORT: String(port) });
+    assert.ok(early);
+    await fileAppears(stackInfoFile(home));
+    const info = JSON.parse(fs.readFileSync(stackInfoFile(home), 'utf8')) as StackInfo;
+    await early.settle();
+    assert.deepEqual(stackProcesses(info.pid), [], 'the daemon and its JVM are gone');
+    assert.deepEqual(fs.readdirSync(home), ['state.json'], 'the home stays, with what was there before');
+  });
+
+  it('a running stack is only found, and so never stopped by the undo', async () => {
+    const home = newHome();
+    const port = await freePort();
+    const first = startStackEarly(['run'], { DDBS_TEST_HOME: home, DDBS_TEST_LOCAL_PORT: String(port) });
+    const { info } = await (first?.claim(home, port, () => {}) ?? Promise.reject(new Error('no early start')));
+    const second = startStackEarly(['run'], { DDBS_TEST_HOME: home, DDBS_TEST_LOCAL_PORT: String(port) });
+    assert.ok(second);
+    await second.settle();
+    assert.ok(isAlive(info.pid), 'the stack that was already running still runs');
+    assert.ok(fs.existsSync(stackInfoFile(home)));
+    await stopStack(home);
+  });
+});
