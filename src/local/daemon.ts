@@ -26,8 +26,11 @@ export function stackLogFile(home: string): string {
   return path.join(home, 'local', 'stack.log');
 }
 
-/** Runs until a signal arrives; resolves with the exit code to use. */
-/** `allowOrigins` is DDBS_TEST_ALLOW_ORIGINS as the user wrote it (a bad entry stops the start). */
+/**
+ * Runs until a signal arrives; resolves with the exit code to use. `allowOrigins` is
+ * DDBS_TEST_ALLOW_ORIGINS as the user wrote it (a bad entry stops the start).
+ * @public bin/local-stack-daemon.js calls it (through bin/load.mjs, which knip does not follow).
+ */
 export async function runDaemon(opts: { home: string; port: number; region: string; allowOrigins?: string; shards?: number }): Promise<number> {
   const log = (line: string): void => {
     process.stderr.write(`${new Date().toISOString()} ${line}\n`);
