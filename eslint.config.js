@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'dist.staging-*/**', 'test/fixtures/**', '**/__pycache__/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'dist.staging-*/**', 'dist.old-*/**', 'test/fixtures/**', '**/__pycache__/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -19,7 +19,6 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = path.join(ROOT, 'dist');
 const STAGING = path.join(ROOT, `dist.staging-${process.pid}`);
 
-
 const ownUrl = {
   name: 'own-import-meta-url',
   setup(b) {
@@ -32,31 +31,55 @@ const ownUrl = {
   },
 };
 
-const result = await build({
-  absWorkingDir: ROOT,
-  entryPoints: Object.fromEntries(Object.entries(ENTRIES).map(([name, file]) => [name, path.join(ROOT, file)])),
-  outdir: STAGING,
-  outExtension: { '.js': '.mjs' },
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  packages: 'external',
-  keepNames: true,
-  sourcemap: 'linked',
-  metafile: true,
-  logLevel: 'warning',
-  plugins: [ownUrl],
-});
+/** When this build began: a source changed after it may not be in the bundle. */
+const startedMs = Date.now();
+let result;
+try {
+  result = await build({
+    absWorkingDir: ROOT,
+    entryPoints: Object.fromEntries(Object.entries(ENTRIES).map(([name, file]) => [name, path.join(ROOT, file)])),
+    outdir: STAGING,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    keepNames: true,
+    sourcemap: 'linked',
+    metafile: true,
+    logLevel: 'warning',
+    plugins: [ownUrl],
+  });
+} catch (err) {
+  fs.rmSync(STAGING, { recursive: true, force: true });
+  throw err;
+}
 
+// What the bundle was made from: every module, and the compiler settings esbuild read.
 const inputs = {};
-for (const input of Object.keys(result.metafile.inputs)) {
+let changedDuringBuild = false;
+for (const input of [...Object.keys(result.metafile.inputs), 'tsconfig.json']) {
   const file = path.resolve(ROOT, input);
   const stat = fs.statSync(file);
+  if (stat.mtimeMs >= startedMs) changedDuringBuild = true;
   inputs[path.relative(ROOT, file).split(path.sep).join('/')] = [stat.size, stat.mtimeMs];
 }
-fs.writeFileSync(path.join(STAGING, 'manifest.json'), `${JSON.stringify({ entries: Object.keys(ENTRIES), inputs })}\n`);
-// Swap in whole: a process starting meanwhile sees the old bundle or the new one, never half.
-fs.rmSync(DIST, { recursive: true, force: true });
-fs.renameSync(STAGING, DIST);
+// A source saved while the build ran may or may not be in it: without a manifest bin/ runs the
+// sources until the next build.
+if (!changedDuringBuild) fs.writeFileSync(path.join(STAGING, 'manifest.json'), `${JSON.stringify({ entries: Object.keys(ENTRIES), inputs })}\n`);
+else console.warn('build: a source changed during the build; run `npm run build` again to use the bundle');
+
+// The old bundle is moved aside before the new one takes its place, so the folder is never missing
+// its files halfway; a process that is still loading the old one may fail once and can be rerun.
+// When another build swapped its own in first, that one stays and this one is dropped.
+const aside = `${DIST}.old-${process.pid}`;
+try {
+  if (fs.existsSync(DIST)) fs.renameSync(DIST, aside);
+  fs.renameSync(STAGING, DIST);
+} catch {
+  fs.rmSync(STAGING, { recursive: true, force: true });
+} finally {
+  fs.rmSync(aside, { recursive: true, force: true });
+}

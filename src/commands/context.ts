@@ -7,7 +7,7 @@ import { StateStore, defaultHome } from '../core/state.ts';
 import { startStack, inspectStack, type StackInfo } from '../local/index.ts';
 import type { EarlyStack } from '../local/early-start.ts';
 import { pause } from '../core/timing.ts';
-import { LocalStackError } from '../errors.ts';
+import { InterruptedError, LocalStackError } from '../errors.ts';
 import type { IoHost } from '../core/io.ts';
 import { ask, confirm } from '../output/prompt.ts';
 
@@ -82,8 +82,13 @@ export function createDeps({ io, env, stdinIsTTY, signal = new AbortController()
           hint: 'check `ddbs-test local status` and its log; restart with `ddbs-test local start`, then `ddbs-test teardown --yes` removes what is left in the state file',
         });
       }
+      // Stopped before it asked: no stack for a command that is ending (an early start is then undone).
+      if (signal.aborted) throw new InterruptedError();
       const onWait = (m: string): void => io.info(m);
-      const { started, info } = await (earlyStack?.claim(home, target.port, onWait) ?? startStack({ home, port: target.port, region: target.region, onWait }));
+      const early = earlyStack?.claim(home, target.port, onWait);
+      // An early start for another home or port (arguments read differently) is undone first.
+      if (!early) await earlyStack?.settle();
+      const { started, info } = await (early ?? startStack({ home, port: target.port, region: target.region, onWait }));
       known = info;
       if (started) io.info(`Started the local stack at ${info.url} (stop it with \`ddbs-test local stop\`)`);
     },

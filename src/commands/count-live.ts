@@ -22,6 +22,8 @@ import { recordVersion } from '../consumer/ddbs_identity.mjs';
 
 /** While new lines keep arriving, the stream is not read; it is read once they pause this long. */
 const STREAM_QUIET_MS = 1000;
+/** The fastest poll once the log has been quiet for STREAM_QUIET_MS. */
+const QUIET_POLL_MS = 500;
 
 /**
  * How long after a log line is written count trusts that the lines before it are readable too.
@@ -247,7 +249,9 @@ export async function countLive(run: LiveRun, clients: Clients, target: Target, 
     // invocation started that the log shows (a cold start on a loaded machine can take seconds).
     else if (r.running === 0 && o.now() - lastNew >= o.idleS * 1000 && !logs.busy(o.now(), timeoutMs)) stoppedBecause = 'idle';
     if (stoppedBecause !== 'single-pass') break;
-    await sleep(o.pollMs, o.signal);
+    // A short interval serves while lines arrive (the end of a drain); once the log is quiet each
+    // pass reads the stream and judges it all, so it goes no faster than QUIET_POLL_MS.
+    await sleep(quiet ? Math.max(o.pollMs, QUIET_POLL_MS) : o.pollMs, o.signal);
     o.signal?.throwIfAborted();
   }
   let r = judged.r;

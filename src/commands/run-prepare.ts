@@ -1,6 +1,8 @@
 // What `run` does once, before its first cell: checks and zips the consumer (its code, handler and
 // runtime belong to the run, not to a cell, so every cell deploys the same package) and starts the
 // local stack, overlapping the two when that cannot break the rule that bad input creates nothing.
+// (Started from bin/, the stack is usually booting already: ensureStack claims that start, and a
+// usage error here makes bin/ undo it; see local/early-start.ts.)
 import type { CommandDeps } from './context.ts';
 import { checkConsumerRuntime, type ConsumerRuntime } from './consumer-runtime.ts';
 import { packageConsumer, type ConsumerSettings } from '../aws/consumer.ts';

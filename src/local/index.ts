@@ -2,7 +2,8 @@
 // src/local/ is the emulator's inside and may change shape without notice.
 
 /** The background stack of one DDBS_TEST_HOME: start it, ask whether it runs, stop it. */
-export { startStack, stopStack, inspectStack, probePort } from './supervisor.ts';
+export { startStack, stopStack, inspectStack } from './supervisor.ts';
+export { probePort } from './health-probe.ts';
 export { isAlive } from './processes.ts';
 export type { JvmHealth } from './dynamodb/jvm-supervisor.ts';
 /** How many shards a local table's stream may have. */

@@ -53,3 +53,26 @@ export function liveGroupMembers(pgid: number): number[] {
   }
   return members;
 }
+
+/**
+ * Asks a process group to stop (SIGTERM to its leader's group), waits for every member to go, and
+ * kills what is left after `graceMs`.
+ */
+export async function endProcessGroup(pgid: number, graceMs: number): Promise<void> {
+  const signalGroup = (sig: NodeJS.Signals): void => {
+    try {
+      process.kill(-pgid, sig);
+    } catch {
+      // group already gone
+    }
+  };
+  const anyLeft = (): boolean => isAlive(pgid) || liveGroupMembers(pgid).length > 0;
+  signalGroup('SIGTERM');
+  const deadline = Date.now() + graceMs;
+  let delay = 20;
+  while (anyLeft() && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    delay = Math.min(delay * 2, 250);
+  }
+  if (anyLeft()) signalGroup('SIGKILL');
+}

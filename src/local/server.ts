@@ -64,7 +64,9 @@ export async function createLocalStack(opts: LocalStackOptions): Promise<LocalSt
   const esm = createEsmService(ctx, { lambda: lambda.invoker, dynamodb: dynamodb.backend, ...opts.esm });
   const iam = createIamService(ctx);
   const services = { dynamodb: dynamodb.handle, lambda: lambda.handle, esm: esm.handle, logs: logs.handle, iam: iam.handleIam, sts: iam.handleSts };
-  const health = (): Record<string, unknown> => ({ dynamodbLocal: dynamodb.jvm.health() });
+  /** AWS API requests answered: a stack nobody has used yet may be stopped by the start that made it. */
+  let served = 0;
+  const health = (): Record<string, unknown> => ({ dynamodbLocal: dynamodb.jvm.health(), served });
 
   // Filled in once the port is known (0 = pick a free one); nothing is served before that.
   const policy: GuardPolicy = { port: opts.port, allowOrigins: opts.allowOrigins ?? [] };
@@ -77,6 +79,7 @@ export async function createLocalStack(opts: LocalStackOptions): Promise<LocalSt
       return refusalResponse(targetService(request), admission.kind, admission.why);
     }
     if (admission.verdict === 'preflight') return { status: 204, headers: preflightHeaders(admission.corsOrigin, request.headers) };
+    if (targetService(request) !== undefined) served += 1;
     const response = await routeRequest(request, services, health).catch((err: unknown): StackResponse => {
       ctx.log(`internal error: ${err instanceof Error ? err.stack : String(err)}`);
       return { status: 500, headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'InternalFailure' }, body: JSON.stringify({ __type: 'InternalFailure', message: String(err) }) };

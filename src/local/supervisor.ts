@@ -3,7 +3,6 @@
 // environment down with it.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LocalStackError } from '../errors.ts';
@@ -11,56 +10,11 @@ import { pause } from '../core/timing.ts';
 import { stackInfoFile, stackLogFile, type StackInfo } from './daemon.ts';
 import { startLockFile, tryStartLock } from './start-lock.ts';
 import type { JvmHealth } from './dynamodb/jvm-supervisor.ts';
-import { isAlive, liveGroupMembers } from './processes.ts';
+import { probePort, probeStack, type PortProbe } from './health-probe.ts';
+import { endProcessGroup, isAlive, liveGroupMembers } from './processes.ts';
 import { wallNow } from './clock.ts';
 
 const DAEMON = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/local-stack-daemon.js');
-
-export type HealthAnswer = 'ours' | 'other' | 'none';
-
-/** What GET /health of a ddbs-test local stack says. */
-export interface StackHealthDoc {
-  status: string;
-  service: 'ddbs-test-local-stack';
-  dynamodbLocal?: JvmHealth;
-}
-
-/** `busy`: something accepted the connection but did not answer in time (unknown whose it is). */
-export type PortProbe = { kind: 'ours'; health: StackHealthDoc } | { kind: 'other' } | { kind: 'none' } | { kind: 'busy' };
-
-function parseHealth(body: string): StackHealthDoc | undefined {
-  try {
-    const doc = JSON.parse(body) as StackHealthDoc;
-    return doc?.service === 'ddbs-test-local-stack' ? doc : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Asks whatever listens on the port whether it is a ddbs-test local stack, and how it is. */
-export function probeStack(port: number, timeoutMs = 2000): Promise<PortProbe> {
-  return new Promise((resolve) => {
-    const req = http.get({ host: '127.0.0.1', port, path: '/health', timeout: timeoutMs }, (res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => (body += c.toString()));
-      res.on('end', () => {
-        const health = parseHealth(body);
-        resolve(health ? { kind: 'ours', health } : { kind: 'other' });
-      });
-    });
-    req.on('timeout', () => {
-      req.destroy();
-      resolve({ kind: 'busy' });
-    });
-    req.on('error', (err: NodeJS.ErrnoException) => resolve({ kind: err.code === 'ECONNREFUSED' ? 'none' : 'other' }));
-  });
-}
-
-/** Asks whatever listens on the port whether it is a ddbs-test local stack. */
-export async function probePort(port: number, timeoutMs = 2000): Promise<HealthAnswer> {
-  const { kind } = await probeStack(port, timeoutMs);
-  return kind === 'busy' ? 'other' : kind;
-}
 
 /**
  * Probes a stack whose process is alive. A stack on a loaded machine (two cores, a JVM and many
@@ -68,17 +22,18 @@ export async function probePort(port: number, timeoutMs = 2000): Promise<HealthA
  * a slow answer is waited for with growing patience (2, 4, 8, 16 s), and a refused connection is
  * tried again a few times (the stack may be binding or rebinding its port).
  */
-async function patientProbe(port: number, pid: number): Promise<PortProbe> {
+async function patientProbe(port: number, pid: number, signal?: AbortSignal): Promise<PortProbe> {
   let probe: PortProbe = { kind: 'none' };
   for (const timeoutMs of [2000, 4000, 8000, 16_000]) {
     probe = await probeStack(port, timeoutMs);
-    if (probe.kind === 'ours' || !isAlive(pid)) return probe;
-    if (probe.kind !== 'busy') await pause(500);
+    if (probe.kind === 'ours' || !isAlive(pid) || signal?.aborted) return probe;
+    if (probe.kind !== 'busy') await pause(500, signal);
   }
   return probe;
 }
 
-function readInfo(home: string): StackInfo | undefined {
+/** This home's stack.json, if it names a ddbs-test local stack. */
+export function readStackInfo(home: string): StackInfo | undefined {
   try {
     const info = JSON.parse(fs.readFileSync(stackInfoFile(home), 'utf8')) as StackInfo;
     return info.service === 'ddbs-test-local-stack' ? info : undefined;
@@ -94,8 +49,9 @@ export type StackCondition =
   | { state: 'running'; info: StackInfo; jvm?: JvmHealth }
   | { state: 'unhealthy'; info: StackInfo; reason: string; hint: string; jvm?: JvmHealth };
 
-export async function inspectStack(home: string): Promise<StackCondition> {
-  const info = readInfo(home);
+/** `signal` cuts short the patience with a slow stack (the answer is then what was seen so far). */
+export async function inspectStack(home: string, signal?: AbortSignal): Promise<StackCondition> {
+  const info = readStackInfo(home);
   if (!info) return { state: 'not-running' };
   if (!isAlive(info.pid)) {
     // Died without cleaning up (killed): make sure its JVM is gone too, then forget it.
@@ -103,10 +59,10 @@ export async function inspectStack(home: string): Promise<StackCondition> {
     fs.rmSync(stackInfoFile(home), { force: true });
     return { state: 'not-running' };
   }
-  const probe = await patientProbe(info.port, info.pid);
+  const probe = await patientProbe(info.port, info.pid, signal);
   const restart = { hint: `run \`ddbs-test local stop\`, then the command again (details in ${stackLogFile(home)})` };
   if (probe.kind !== 'ours') {
-    if (!isAlive(info.pid)) return inspectStack(home);
+    if (!isAlive(info.pid)) return inspectStack(home, signal);
     return { state: 'unhealthy', info, reason: `the stack process (pid ${info.pid}) is alive but does not answer on port ${info.port}${probe.kind === 'busy' ? ' (no answer within 30 s)' : ''}`, ...restart };
   }
   const jvm = probe.health.dynamodbLocal;
@@ -143,11 +99,13 @@ export interface StartOptions {
    * the call rejects with the signal's reason. A stack already handed over is not touched.
    */
   signal?: AbortSignal;
+  /** Called when this call launches the daemon itself (it holds the start lock then). */
+  onLaunch?: () => void;
 }
 
 /** This home's stack if it runs on the wanted port; an error if it cannot be used; else undefined. */
 async function usableStack(opts: StartOptions): Promise<StackInfo | undefined> {
-  const found = await inspectStack(opts.home);
+  const found = await inspectStack(opts.home, opts.signal);
   if (found.state === 'not-running') return undefined;
   if (found.state === 'unhealthy') throw new LocalStackError(`the local stack is unhealthy: ${found.reason}`, { hint: found.hint });
   if (found.info.port !== opts.port) {
@@ -211,6 +169,7 @@ async function launchStack(opts: StartOptions): Promise<StackInfo> {
     });
   }
   opts.signal?.throwIfAborted();
+  opts.onLaunch?.();
   fs.mkdirSync(path.dirname(stackLogFile(opts.home)), { recursive: true, mode: 0o700 });
   const logFd = fs.openSync(stackLogFile(opts.home), 'a', 0o600);
   const logStart = fs.fstatSync(logFd).size;
@@ -236,7 +195,7 @@ async function launchStack(opts: StartOptions): Promise<StackInfo> {
   // so a short fixed interval costs nothing and hands the stack over as soon as it is ready.
   const deadline = wallNow() + (opts.readyTimeoutMs ?? 90_000);
   while (wallNow() < deadline && !opts.signal?.aborted) {
-    const info = readInfo(opts.home);
+    const info = readStackInfo(opts.home);
     if (info && info.pid === child.pid && (await probePort(info.port)) === 'ours') return info;
     if (exitCode !== undefined) break;
     await pause(READY_POLL_MS, opts.signal);
@@ -257,28 +216,10 @@ async function launchStack(opts: StartOptions): Promise<StackInfo> {
   });
 }
 
-/**
- * Ends a stack that never finished starting: the daemon and the JVM it may have begun share the
- * daemon's process group (it is the group's leader), so the group is asked to stop, then killed if
- * anything is left after a few seconds. Its info file goes too, if it got that far.
- */
+/** Ends a stack that never finished starting (its group: the daemon and any JVM), and its info file. */
 async function takeDown(pid: number, home: string): Promise<void> {
-  const signalGroup = (sig: NodeJS.Signals): void => {
-    try {
-      process.kill(-pid, sig);
-    } catch {
-      // group already gone
-    }
-  };
-  signalGroup('SIGTERM');
-  const deadline = wallNow() + 5000;
-  let delay = 20;
-  while ((isAlive(pid) || liveGroupMembers(pid).length > 0) && wallNow() < deadline) {
-    await pause(delay);
-    delay = Math.min(delay * 2, 250);
-  }
-  if (isAlive(pid) || liveGroupMembers(pid).length > 0) signalGroup('SIGKILL');
-  if (readInfo(home)?.pid === pid) fs.rmSync(stackInfoFile(home), { force: true });
+  await endProcessGroup(pid, 5000);
+  if (readStackInfo(home)?.pid === pid) fs.rmSync(stackInfoFile(home), { force: true });
 }
 
 export interface StopResult {
@@ -293,7 +234,7 @@ export interface StopResult {
  * else while the group still has members, so signalling it then only reaches the stack's own.
  */
 export async function stopStack(home: string, timeoutMs = 20_000): Promise<StopResult> {
-  const info = readInfo(home);
+  const info = readStackInfo(home);
   if (!info) return { stopped: false };
   const pids = [info.pid, info.jvmPid].filter((p): p is number => typeof p === 'number');
   if (isAlive(info.pid)) process.kill(info.pid, 'SIGTERM');

@@ -9,7 +9,9 @@ import path from 'node:path';
 import { earlyStackPlan, startStackEarly } from '../../src/local/early-start.ts';
 import { freePort, stopStack } from '../../src/local/index.ts';
 import { isAlive, liveGroupMembers } from '../../src/local/processes.ts';
-import { stackInfoFile, type StackInfo } from '../../src/local/daemon.ts';
+import { stackInfoFile, stackLogFile, type StackInfo } from '../../src/local/daemon.ts';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { TEST_CREDENTIALS } from '../helpers/stack.ts';
 
 const homes: string[] = [];
 /** A home path that does not exist yet (inside a temp folder of its own). */
@@ -64,6 +66,24 @@ describe('which command lines start the stack early', () => {
     assert.deepEqual(earlyStackPlan(['run', '--target', 'local', '--port', '5001', '--region', 'eu-west-1'], env), { home: '/tmp/h', port: 5001, region: 'eu-west-1' });
     assert.deepEqual(earlyStackPlan(['run', '--port=5002'], env), { home: '/tmp/h', port: 5002, region: 'us-east-1' });
     assert.equal(earlyStackPlan(['run'], { ...env, DDBS_TEST_LOCAL_PORT: '5003' })?.port, 5003);
+  });
+  it('reads options as commander does: the last one wins, in either form', () => {
+    assert.equal(earlyStackPlan(['run', '--port', '5000', '--port=5001'], env)?.port, 5001);
+    assert.equal(earlyStackPlan(['run', '--port=5000', '--port', '5001'], env)?.port, 5001);
+    assert.equal(earlyStackPlan(['run', '--target', 'local', '--target=aws'], env), undefined);
+    assert.equal(earlyStackPlan(['run', '--target', 'aws', '--target', 'local'], env)?.port, 4567);
+  });
+  it('not when a placing option follows an option it cannot tell the value of (it may be that value)', () => {
+    assert.equal(earlyStackPlan(['run', '--pattern', '--port=5001'], env), undefined);
+    assert.equal(earlyStackPlan(['run', '--pattern', '--target'], env), undefined);
+    assert.equal(earlyStackPlan(['run', '--json', '--items', '10'], env)?.port, 4567, 'a flag before a non-placing option is fine');
+  });
+  it('not when run will first ask for its matrix on the terminal', () => {
+    assert.equal(earlyStackPlan(['run'], env, true), undefined);
+    assert.equal(earlyStackPlan(['run', '--items', '10'], env, true), undefined);
+    assert.ok(earlyStackPlan(['run', '--items', '10', '--batch=1'], env, true), 'nothing to ask');
+    assert.ok(earlyStackPlan(['run'], { ...env, CI: 'true' }, true), 'CI never asks');
+    assert.ok(earlyStackPlan(['run', '--json'], env, true), '--json never asks');
   });
   it('not for other targets, other commands, help, or a port the command will reject', () => {
     for (const args of [['run', '--target', 'aws'], ['run', '--target=aws'], ['run', '--endpoint-url', 'http://x'], ['run', '--profile', 'p'], ['seed', '--table', 't'], ['help', 'run'], ['run', '--help'], ['run', '-h'], ['run', '--port', '0'], ['run', '--port', 'http'], []]) {
@@ -120,6 +140,33 @@ describe('a stack started early', { timeout: 180_000 }, () => {
     await early.settle();
     assert.deepEqual(stackProcesses(info.pid), [], 'the daemon and its JVM are gone');
     assert.deepEqual(fs.readdirSync(home), ['state.json'], 'the home stays, with what was there before');
+  });
+
+  it('is left running when a client used it before the undo (another ddbs-test of the home found it)', async () => {
+    const home = newHome();
+    const port = await freePort();
+    const early = startStackEarly(['run'], { DDBS_TEST_HOME: home, DDBS_TEST_LOCAL_PORT: String(port) });
+    assert.ok(early);
+    await fileAppears(stackInfoFile(home));
+    const info = JSON.parse(fs.readFileSync(stackInfoFile(home), 'utf8')) as StackInfo;
+    const ddb = new DynamoDBClient({ endpoint: info.url, region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 1 });
+    await ddb.send(new ListTablesCommand({}));
+    ddb.destroy();
+    await early.settle();
+    assert.ok(isAlive(info.pid), 'the stack someone used still runs');
+    assert.ok(fs.existsSync(stackLogFile(home)), 'its log stays');
+    await stopStack(home);
+  });
+
+  it('removes every folder the start made, up to the first that existed', async () => {
+    const parent = path.dirname(newHome());
+    const home = path.join(parent, 'a', 'b', 'home');
+    const port = await freePort();
+    const early = startStackEarly(['run'], { DDBS_TEST_HOME: home, DDBS_TEST_LOCAL_PORT: String(port) });
+    assert.ok(early);
+    await processAppears(home);
+    await early.settle();
+    assert.deepEqual(fs.readdirSync(parent), [], 'nothing left of a/b/home');
   });
 
   it('a running stack is only found, and so never stopped by the undo', async () => {
