@@ -57,29 +57,39 @@ try {
   throw err;
 }
 
-// What the bundle was made from: every module, and the compiler settings esbuild read.
+// What the bundle was made from: every module, and the compiler settings esbuild read. A source
+// saved (or removed) while the build ran may or may not be in it: then no manifest, and bin/ runs
+// the sources until the next build.
 const inputs = {};
 let changedDuringBuild = false;
-for (const input of [...Object.keys(result.metafile.inputs), 'tsconfig.json']) {
-  const file = path.resolve(ROOT, input);
-  const stat = fs.statSync(file);
-  if (stat.mtimeMs >= startedMs) changedDuringBuild = true;
-  inputs[path.relative(ROOT, file).split(path.sep).join('/')] = [stat.size, stat.mtimeMs];
-}
-// A source saved while the build ran may or may not be in it: without a manifest bin/ runs the
-// sources until the next build.
-if (!changedDuringBuild) fs.writeFileSync(path.join(STAGING, 'manifest.json'), `${JSON.stringify({ entries: Object.keys(ENTRIES), inputs })}\n`);
-else console.warn('build: a source changed during the build; run `npm run build` again to use the bundle');
-
-// The old bundle is moved aside before the new one takes its place, so the folder is never missing
-// its files halfway; a process that is still loading the old one may fail once and can be rerun.
-// When another build swapped its own in first, that one stays and this one is dropped.
-const aside = `${DIST}.old-${process.pid}`;
 try {
-  if (fs.existsSync(DIST)) fs.renameSync(DIST, aside);
-  fs.renameSync(STAGING, DIST);
-} catch {
-  fs.rmSync(STAGING, { recursive: true, force: true });
+  for (const input of [...Object.keys(result.metafile.inputs), 'tsconfig.json']) {
+    const file = path.resolve(ROOT, input);
+    let stat;
+    try {
+      stat = fs.statSync(file);
+    } catch {
+      changedDuringBuild = true;
+      continue;
+    }
+    if (stat.mtimeMs >= startedMs) changedDuringBuild = true;
+    inputs[path.relative(ROOT, file).split(path.sep).join('/')] = [stat.size, stat.mtimeMs];
+  }
+  if (!changedDuringBuild) fs.writeFileSync(path.join(STAGING, 'manifest.json'), `${JSON.stringify({ entries: Object.keys(ENTRIES), inputs })}\n`);
+  else console.warn('build: a source changed during the build; run `npm run build` again to use the bundle');
+
+  // The old bundle is moved aside and the new one renamed in (a process loading the bundle in the
+  // instant between may fail once; bin/ then undoes what it began). When another build swapped its
+  // own in first, that one stays and this one is dropped.
+  const aside = `${DIST}.old-${process.pid}`;
+  try {
+    if (fs.existsSync(DIST)) fs.renameSync(DIST, aside);
+    fs.renameSync(STAGING, DIST);
+  } catch (err) {
+    if (!fs.existsSync(path.join(DIST, 'manifest.json'))) console.warn(`build: dist/ was not replaced (${err.message}); bin/ runs the sources until the next build`);
+  } finally {
+    fs.rmSync(aside, { recursive: true, force: true });
+  }
 } finally {
-  fs.rmSync(aside, { recursive: true, force: true });
+  fs.rmSync(STAGING, { recursive: true, force: true });
 }

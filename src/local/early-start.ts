@@ -16,6 +16,7 @@ import { defaultHome } from '../core/state.ts';
 import { stackLogFile } from './daemon.ts';
 import { probeStack } from './health-probe.ts';
 import { readStackInfo, startStack, stopStack, type StartResult } from './supervisor.ts';
+import { tryStartLock } from './start-lock.ts';
 
 export interface EarlyStack {
   /**
@@ -29,10 +30,12 @@ export interface EarlyStack {
 
 /** The options whose value decides where `run` goes; every other option is only stepped over. */
 const PLACE_OPTIONS = new Set(['--target', '--endpoint-url', '--profile', '--port', '--region']);
+/** `run`'s long options that take no value (a test checks this list against the command itself). */
+export const RUN_SWITCHES: ReadonlySet<string> = new Set(['--json', '--yes', '--keep', '--wide', '--bisect', '--report-failures']);
 
 /**
  * The last value of each placing option, read left to right as commander reads them (`--x v` and
- * `--x=v`; the last one wins). An option this scan does not know may take the next argument as its
+ * `--x=v`; the last one wins). Any other option but a switch may take the next argument as its
  * value, so a placing option right after one is ambiguous: then no plan (the command starts the
  * stack itself, as it would without an early start).
  */
@@ -46,7 +49,7 @@ function placingValues(args: string[]): Map<string, string> | undefined {
     if (PLACE_OPTIONS.has(name)) {
       if (eq > 0) values.set(name, a.slice(eq + 1));
       else values.set(name, args[++i] ?? '');
-    } else if (eq < 0 && PLACE_OPTIONS.has((args[i + 1] ?? '').split('=')[0] ?? '')) return undefined;
+    } else if (eq < 0 && !RUN_SWITCHES.has(name) && PLACE_OPTIONS.has((args[i + 1] ?? '').split('=')[0] ?? '')) return undefined;
   }
   return values;
 }
@@ -116,8 +119,15 @@ export function startStackEarly(args: string[], env: NodeJS.ProcessEnv, stdinIsT
       if (!untouched || readStackInfo(plan.home)?.pid !== outcome.info.pid) return;
       await stopStack(plan.home);
     }
-    if (!launched) return;
-    if (madeLog) fs.rmSync(stackLogFile(plan.home), { force: true });
+    // The log goes only if this start made it, and only under the start lock: once the lock is free
+    // again another starter may have opened that file for its own daemon.
+    if (launched && madeLog) {
+      const lock = tryStartLock(plan.home);
+      if (lock.acquired) {
+        if (!readStackInfo(plan.home)) fs.rmSync(stackLogFile(plan.home), { force: true });
+        lock.release();
+      }
+    }
     for (const dir of folders) {
       try {
         fs.rmdirSync(dir);

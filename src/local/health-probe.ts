@@ -26,10 +26,14 @@ function parseHealth(body: string): StackHealthDoc | undefined {
   }
 }
 
-/** Asks whatever listens on the port whether it is a ddbs-test local stack, and how it is. */
-export function probeStack(port: number, timeoutMs = 2000): Promise<PortProbe> {
+/**
+ * Asks whatever listens on the port whether it is a ddbs-test local stack, and how it is. `use`: the
+ * asker is about to use the stack, which then counts as served (a start that made the stack and then
+ * went unused must not stop it under a command that found it).
+ */
+export function probeStack(port: number, timeoutMs = 2000, use = false): Promise<PortProbe> {
   return new Promise((resolve) => {
-    const req = http.get({ host: '127.0.0.1', port, path: '/health', timeout: timeoutMs }, (res) => {
+    const req = http.get({ host: '127.0.0.1', port, path: use ? '/health?use=1' : '/health', timeout: timeoutMs }, (res) => {
       let body = '';
       res.on('data', (c: Buffer) => (body += c.toString()));
       res.on('end', () => {

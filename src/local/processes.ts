@@ -2,6 +2,8 @@
 // group of its own (the daemon leads it; the JVM and every function environment are members), so
 // "is anything of the stack left" is a question about that group.
 import fs from 'node:fs';
+import { pause } from '../core/timing.ts';
+import { wallNow } from './clock.ts';
 
 /** Signal 0 reaches the process, and it is not a zombie. */
 export function isAlive(pid: number): boolean {
@@ -68,10 +70,10 @@ export async function endProcessGroup(pgid: number, graceMs: number): Promise<vo
   };
   const anyLeft = (): boolean => isAlive(pgid) || liveGroupMembers(pgid).length > 0;
   signalGroup('SIGTERM');
-  const deadline = Date.now() + graceMs;
+  const deadline = wallNow() + graceMs;
   let delay = 20;
-  while (anyLeft() && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, delay));
+  while (anyLeft() && wallNow() < deadline) {
+    await pause(delay);
     delay = Math.min(delay * 2, 250);
   }
   if (anyLeft()) signalGroup('SIGKILL');

@@ -79,7 +79,7 @@ export async function createLocalStack(opts: LocalStackOptions): Promise<LocalSt
       return refusalResponse(targetService(request), admission.kind, admission.why);
     }
     if (admission.verdict === 'preflight') return { status: 204, headers: preflightHeaders(admission.corsOrigin, request.headers) };
-    if (targetService(request) !== undefined) served += 1;
+    if (targetService(request) !== undefined || (request.path === '/health' && request.query.get('use') === '1')) served += 1;
     const response = await routeRequest(request, services, health).catch((err: unknown): StackResponse => {
       ctx.log(`internal error: ${err instanceof Error ? err.stack : String(err)}`);
       return { status: 500, headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'InternalFailure' }, body: JSON.stringify({ __type: 'InternalFailure', message: String(err) }) };

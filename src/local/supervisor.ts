@@ -22,10 +22,10 @@ const DAEMON = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..
  * a slow answer is waited for with growing patience (2, 4, 8, 16 s), and a refused connection is
  * tried again a few times (the stack may be binding or rebinding its port).
  */
-async function patientProbe(port: number, pid: number, signal?: AbortSignal): Promise<PortProbe> {
+async function patientProbe(port: number, pid: number, signal?: AbortSignal, use = false): Promise<PortProbe> {
   let probe: PortProbe = { kind: 'none' };
   for (const timeoutMs of [2000, 4000, 8000, 16_000]) {
-    probe = await probeStack(port, timeoutMs);
+    probe = await probeStack(port, timeoutMs, use);
     if (probe.kind === 'ours' || !isAlive(pid) || signal?.aborted) return probe;
     if (probe.kind !== 'busy') await pause(500, signal);
   }
@@ -49,8 +49,11 @@ export type StackCondition =
   | { state: 'running'; info: StackInfo; jvm?: JvmHealth }
   | { state: 'unhealthy'; info: StackInfo; reason: string; hint: string; jvm?: JvmHealth };
 
-/** `signal` cuts short the patience with a slow stack (the answer is then what was seen so far). */
-export async function inspectStack(home: string, signal?: AbortSignal): Promise<StackCondition> {
+/**
+ * `signal` cuts short the patience with a slow stack (the answer is then what was seen so far);
+ * `use`: the caller will use the stack it finds (see probeStack).
+ */
+export async function inspectStack(home: string, signal?: AbortSignal, use = false): Promise<StackCondition> {
   const info = readStackInfo(home);
   if (!info) return { state: 'not-running' };
   if (!isAlive(info.pid)) {
@@ -59,10 +62,10 @@ export async function inspectStack(home: string, signal?: AbortSignal): Promise<
     fs.rmSync(stackInfoFile(home), { force: true });
     return { state: 'not-running' };
   }
-  const probe = await patientProbe(info.port, info.pid, signal);
+  const probe = await patientProbe(info.port, info.pid, signal, use);
   const restart = { hint: `run \`ddbs-test local stop\`, then the command again (details in ${stackLogFile(home)})` };
   if (probe.kind !== 'ours') {
-    if (!isAlive(info.pid)) return inspectStack(home, signal);
+    if (!isAlive(info.pid)) return inspectStack(home, signal, use);
     return { state: 'unhealthy', info, reason: `the stack process (pid ${info.pid}) is alive but does not answer on port ${info.port}${probe.kind === 'busy' ? ' (no answer within 30 s)' : ''}`, ...restart };
   }
   const jvm = probe.health.dynamodbLocal;
@@ -105,7 +108,7 @@ export interface StartOptions {
 
 /** This home's stack if it runs on the wanted port; an error if it cannot be used; else undefined. */
 async function usableStack(opts: StartOptions): Promise<StackInfo | undefined> {
-  const found = await inspectStack(opts.home, opts.signal);
+  const found = await inspectStack(opts.home, opts.signal, true);
   if (found.state === 'not-running') return undefined;
   if (found.state === 'unhealthy') throw new LocalStackError(`the local stack is unhealthy: ${found.reason}`, { hint: found.hint });
   if (found.info.port !== opts.port) {
@@ -194,10 +197,12 @@ async function launchStack(opts: StartOptions): Promise<StackInfo> {
   // The daemon writes its info file once it answers; until then each look is one small file read,
   // so a short fixed interval costs nothing and hands the stack over as soon as it is ready.
   const deadline = wallNow() + (opts.readyTimeoutMs ?? 90_000);
-  while (wallNow() < deadline && !opts.signal?.aborted) {
+  while (wallNow() < deadline) {
     const info = readStackInfo(opts.home);
+    // Ready is ready, abandoned or not: a stack that answers may already serve someone who found it,
+    // so it is handed over (whoever abandoned the start decides what becomes of it).
     if (info && info.pid === child.pid && (await probePort(info.port)) === 'ours') return info;
-    if (exitCode !== undefined) break;
+    if (exitCode !== undefined || opts.signal?.aborted) break;
     await pause(READY_POLL_MS, opts.signal);
   }
   if (opts.signal?.aborted && child.pid !== undefined) {

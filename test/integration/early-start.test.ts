@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { earlyStackPlan, startStackEarly } from '../../src/local/early-start.ts';
+import http from 'node:http';
+import { RUN_SWITCHES, earlyStackPlan, startStackEarly } from '../../src/local/early-start.ts';
+import { runCommand } from '../../src/commands/run.ts';
 import { freePort, stopStack } from '../../src/local/index.ts';
 import { isAlive, liveGroupMembers } from '../../src/local/processes.ts';
 import { stackInfoFile, stackLogFile, type StackInfo } from '../../src/local/daemon.ts';
@@ -77,6 +79,15 @@ describe('which command lines start the stack early', () => {
     assert.equal(earlyStackPlan(['run', '--pattern', '--port=5001'], env), undefined);
     assert.equal(earlyStackPlan(['run', '--pattern', '--target'], env), undefined);
     assert.equal(earlyStackPlan(['run', '--json', '--items', '10'], env)?.port, 4567, 'a flag before a non-placing option is fine');
+    assert.equal(earlyStackPlan(['run', '--items', '1000', '--batch', '10', '--json', '--port', '5001'], env)?.port, 5001, 'a switch takes no value');
+    assert.equal(earlyStackPlan(['run', '--keep', '--target', 'local', '--wide', '--region', 'eu-west-1'], env)?.region, 'eu-west-1');
+  });
+  it("knows every switch of run (the long options that take no value)", () => {
+    const run = runCommand(() => {
+      throw new Error('not run');
+    });
+    const switches = run.options.filter((o) => !o.required && !o.optional && o.long).map((o) => o.long);
+    assert.deepEqual(new Set(switches), new Set(RUN_SWITCHES));
   });
   it('not when run will first ask for its matrix on the terminal', () => {
     assert.equal(earlyStackPlan(['run'], env, true), undefined);
@@ -167,6 +178,36 @@ describe('a stack started early', { timeout: 180_000 }, () => {
     await processAppears(home);
     await early.settle();
     assert.deepEqual(fs.readdirSync(parent), [], 'nothing left of a/b/home');
+  });
+
+  it('is left running when another start found it to use, before any request of its own', async () => {
+    const home = newHome();
+    const port = await freePort();
+    const env = { DDBS_TEST_HOME: home, DDBS_TEST_LOCAL_PORT: String(port) };
+    const first = startStackEarly(['run'], env);
+    assert.ok(first);
+    await fileAppears(stackInfoFile(home));
+    const second = startStackEarly(['run'], env);
+    const found = await (second?.claim(home, port, () => {}) ?? Promise.reject(new Error('no early start')));
+    assert.equal(found.started, false, 'the second start found the first one\'s stack');
+    await first.settle();
+    assert.ok(isAlive(found.info.pid), 'the stack the second command holds still runs');
+    await stopStack(home);
+  });
+
+  it('leaves no folder behind when the start fails before it launches (the port is taken)', async () => {
+    const home = newHome();
+    const busy = http.createServer((_req, res) => res.end('not a stack'));
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const port = (busy.address() as { port: number }).port;
+    try {
+      const early = startStackEarly(['run'], { DDBS_TEST_HOME: home, DDBS_TEST_LOCAL_PORT: String(port) });
+      assert.ok(early);
+      await early.settle();
+      assert.equal(fs.existsSync(home), false);
+    } finally {
+      busy.close();
+    }
   });
 
   it('a running stack is only found, and so never stopped by the undo', async () => {
