@@ -11,7 +11,7 @@
 // find it); the files and folders the start made are removed, and nothing else.
 import fs from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_LOCAL_PORT, LOCAL_REGION } from '../aws/target.ts';
+import { LOCAL_REGION, localPort, parsePort } from '../aws/target.ts';
 import { defaultHome } from '../core/state.ts';
 import { stackLogFile } from './daemon.ts';
 import { probeStack } from './health-probe.ts';
@@ -69,9 +69,15 @@ export function earlyStackPlan(args: string[], env: NodeJS.ProcessEnv, stdinIsTT
   // Another target, or one the command will reject: no stack to start.
   if ((target !== undefined && target !== 'local') || values.has('--endpoint-url') || values.has('--profile')) return undefined;
   if (target === undefined && env.AWS_ENDPOINT_URL) return undefined;
-  const portText = values.get('--port') ?? (env.DDBS_TEST_LOCAL_PORT || undefined);
-  const port = portText === undefined ? DEFAULT_LOCAL_PORT : Number(portText);
-  if (portText !== undefined && (!/^\d+$/.test(portText) || port < 1 || port > 65535)) return undefined;
+  const portText = values.get('--port');
+  let port: number;
+  try {
+    // The command's own rules (flag, then DDBS_TEST_LOCAL_PORT, then the default); a port it will
+    // reject gives no plan.
+    port = localPort(portText === undefined ? {} : { port: parsePort(portText, '--port') }, env);
+  } catch {
+    return undefined;
+  }
   return { home: defaultHome(env), port, region: values.get('--region') ?? LOCAL_REGION };
 }
 

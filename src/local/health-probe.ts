@@ -10,7 +10,7 @@ export interface StackHealthDoc {
   status: string;
   service: 'ddbs-test-local-stack';
   dynamodbLocal?: JvmHealth;
-  /** AWS API requests the stack has answered (GET /health not included). */
+  /** AWS API requests the stack has answered, and GET /health?use=1 asks (plain health probes not included). */
   served?: number;
 }
 
